@@ -1,0 +1,174 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AzureBlobCreds, AzureCredentials } from './azure-blob-creds';
+import { InferenceService } from './inference-service';
+import { KServeVersion } from './kserve-version';
+import { LoggerMode, LoggerOptions } from './logger';
+import { MessageDumper, MessageDumperProps } from './message-dumper';
+import { ModelStorage } from './model-storage';
+import { PythonTransformer, PythonTransformerOptions } from './python-transformer';
+import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
+import { DNS_LABEL } from './_names';
+
+/** A Triton model repository in Azure Blob Storage, for `InferenceServiceChart`. */
+export interface AzureBlobModelOptions {
+  /** Storage account name. */
+  readonly account: string;
+  /** Blob container name. */
+  readonly container: string;
+  /** Folder of the Triton model repository inside the container. */
+  readonly path: string;
+
+  /**
+   * Where the credentials come from.
+   *
+   * @default AzureCredentials.existingSecret('<name>-azure-blob')
+   */
+  readonly credentials?: AzureCredentials;
+
+  /**
+   * Name of the ServiceAccount the predictor runs under.
+   *
+   * @default '<name>-azure-blob'
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Request/response logging of an `InferenceServiceChart`. */
+export interface ChartLoggingOptions {
+  /**
+   * Log at all. When false, no message dumper is created.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * What is logged, from every component.
+   *
+   * @default LoggerMode.ALL
+   */
+  readonly mode?: LoggerMode;
+
+  /**
+   * The message dumper the events go to.
+   *
+   * @default - a `MessageDumper` with its defaults
+   */
+  readonly messageDumper?: MessageDumperProps;
+}
+
+/** Props of `InferenceServiceChart`. */
+export interface InferenceServiceChartProps extends ChartProps {
+  /**
+   * Name of the InferenceService (and the Triton model directory).
+   *
+   * @default - the chart id
+   */
+  readonly name?: string;
+
+  /**
+   * The KServe version the output must work with.
+   *
+   * @default KServeVersion.DEFAULT (0.20)
+   */
+  readonly kserveVersion?: KServeVersion;
+
+  /**
+   * The model repository in Azure Blob Storage. Give this or `modelUri`.
+   *
+   * @default - none
+   */
+  readonly azureBlob?: AzureBlobModelOptions;
+
+  /**
+   * The model repository as a URI (`pvc://`, `s3://`, `gs://`, `https://`). Give this or `azureBlob`.
+   *
+   * @default - none
+   */
+  readonly modelUri?: string;
+
+  /**
+   * The Triton predictor.
+   *
+   * @default - a CPU-only Triton predictor with the defaults of `TritonPredictorOptions`
+   */
+  readonly predictor?: TritonPredictorOptions;
+
+  /**
+   * A Python transformer in front of the predictor.
+   *
+   * @default - none
+   */
+  readonly transformer?: PythonTransformerOptions;
+
+  /**
+   * Request/response logging.
+   *
+   * @default - every component logs all traffic to a message dumper
+   */
+  readonly logging?: ChartLoggingOptions;
+}
+
+/**
+ * One model served by KServe, as one chart (one file in `dist/`): Azure Blob credentials,
+ * a message dumper, and an InferenceService with a Triton predictor and a Python transformer.
+ * Objects are ordered so that `kubectl apply -f dist/` works in one pass.
+ */
+export class InferenceServiceChart extends Chart {
+  /** The InferenceService. */
+  public readonly inferenceService: InferenceService;
+  /** The Triton predictor. */
+  public readonly predictor: TritonPredictor;
+  /** The transformer, when one is configured. */
+  public readonly transformer?: PythonTransformer;
+  /** The Azure Blob credentials, when the model is in Azure Blob Storage. */
+  public readonly credentials?: AzureBlobCreds;
+  /** The message dumper, unless logging is disabled. */
+  public readonly messageDumper?: MessageDumper;
+
+  public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
+    super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
+    const name = props.name ?? id;
+    const kserveVersion = props.kserveVersion;
+    const problems: string[] = [];
+    if (!DNS_LABEL.test(id)) {
+      problems.push(`chart id (${JSON.stringify(id)}) must be lowercase letters, digits and '-': cdk8s otherwise adds a hash to the file name in dist/`);
+    }
+    if ((props.azureBlob === undefined) === (props.modelUri === undefined)) {
+      problems.push('give exactly one of azureBlob and modelUri: where the Triton model repository is');
+    }
+    this.node.addValidation({ validate: () => problems });
+
+    let storage: ModelStorage;
+    if (props.azureBlob) {
+      const blob = props.azureBlob;
+      this.credentials = new AzureBlobCreds(this, 'credentials', {
+        serviceAccountName: blob.serviceAccountName ?? `${name}-azure-blob`,
+        credentials: blob.credentials ?? AzureCredentials.existingSecret(`${name}-azure-blob`),
+        kserveVersion,
+      });
+      storage = ModelStorage.azureBlob({ account: blob.account, container: blob.container, path: blob.path, credentials: this.credentials });
+    } else {
+      storage = ModelStorage.fromUri(props.modelUri ?? '');
+    }
+
+    const logging = props.logging ?? {};
+    let logger: LoggerOptions | undefined;
+    if (logging.enabled ?? true) {
+      this.messageDumper = new MessageDumper(this, 'message-dumper', logging.messageDumper);
+      logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL };
+    }
+
+    this.predictor = new TritonPredictor(this, 'predictor', { ...props.predictor, storage, logger });
+    if (props.transformer) {
+      this.transformer = new PythonTransformer(this, 'transformer', { ...props.transformer, logger });
+    }
+    this.inferenceService = new InferenceService(this, 'inference-service', {
+      name,
+      kserveVersion,
+      predictor: this.predictor,
+      transformer: this.transformer,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  Service as KnativeService,
+  ServiceSpecTemplateSpecContainersResourcesLimits as Limit,
+  ServiceSpecTemplateSpecContainersResourcesRequests as Request,
+} from '../imports/serving.knative.dev';
+import { dnsLabelProblem, DNS_1035_LABEL, defined } from './_names';
+import { resolveNamespace } from './_scope';
+import { ILoggerSink } from './logger';
+import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+
+/**
+ * The CloudEvents `event_display` image, pinned by digest (the digest Knative's own `func`
+ * tests use). The KServe sample uses the untagged image, which is `latest`.
+ */
+export const EVENT_DISPLAY_IMAGE =
+  'gcr.io/knative-releases/knative.dev/eventing/cmd/event_display@sha256:610234e4319b767b187398085971d881956da660a4e0fab65a763e0f81881d82';
+
+/** Props of `MessageDumper`. */
+export interface MessageDumperProps {
+  /**
+   * Name of the Knative Service; part of the logger URL.
+   *
+   * @default 'message-dumper'
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the Knative Service.
+   *
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+
+  /**
+   * The image that prints events. Pin it by tag or digest.
+   *
+   * @default EVENT_DISPLAY_IMAGE
+   */
+  readonly image?: string;
+
+  /**
+   * Keep at least this many pods, so events from a cold model are printed in one place.
+   *
+   * @default 1
+   */
+  readonly minScale?: number;
+
+  /**
+   * Reachable only inside the cluster (`networking.knative.dev/visibility: cluster-local`).
+   * The logger agent calls it in-cluster; nothing outside needs it.
+   *
+   * @default true
+   */
+  readonly clusterLocal?: boolean;
+
+  /**
+   * CPU and memory of the dumper container.
+   *
+   * @default - 100m CPU and 128Mi memory, requests equal to limits
+   */
+  readonly resources?: ContainerResources;
+}
+
+/**
+ * A Knative Service running the CloudEvents `event_display` image: it prints every request and
+ * response event the KServe logger sends. Pass it as a logger `sink`; the URL is derived.
+ */
+export class MessageDumper extends Construct implements ILoggerSink {
+  /** Name of the Knative Service. */
+  public readonly name: string;
+  /** Namespace of the Knative Service. */
+  public readonly namespace: string;
+  /** The in-cluster URL, `http://<name>.<namespace>.svc.cluster.local`. */
+  public readonly url: string;
+  /** The Knative Service object. */
+  public readonly resource: KnativeService;
+
+  public constructor(scope: Construct, id: string, props: MessageDumperProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'message-dumper';
+    this.namespace = resolveNamespace(this, props.namespace);
+    this.url = `http://${this.name}.${this.namespace}.svc.cluster.local`;
+    const minScale = props.minScale ?? 1;
+    const image = props.image ?? EVENT_DISPLAY_IMAGE;
+
+    const problems: string[] = [
+      ...defined(dnsLabelProblem('name', this.name), dnsLabelProblem('namespace', this.namespace)),
+      ...resourceProblems('resources', props.resources),
+    ];
+    if (!DNS_1035_LABEL.test(this.name)) {
+      problems.push(`name (${JSON.stringify(this.name)}) must start with a letter: Knative Service names are DNS-1035 labels`);
+    }
+    if (!Number.isInteger(minScale) || minScale < 0) {
+      problems.push(`minScale (${minScale}) must be a whole number of at least 0`);
+    }
+    if (image.trim() === '') problems.push('image must not be empty');
+    this.node.addValidation({ validate: () => problems });
+
+    const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
+    this.resource = new KnativeService(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: props.clusterLocal ?? true ? { 'networking.knative.dev/visibility': 'cluster-local' } : undefined,
+      },
+      spec: {
+        template: {
+          metadata: { annotations: { 'autoscaling.knative.dev/min-scale': String(minScale) } },
+          spec: {
+            containers: [{
+              name: 'event-display',
+              image,
+              resources: {
+                requests: quantities(resources.requests, Request.fromString),
+                limits: quantities(resources.limits, Limit.fromString),
+              },
+            }],
+          },
+        },
+      },
+    });
+  }
+
+  /** @see url */
+  public get loggerUrl(): string {
+    return this.url;
+  }
+}

@@ -1,0 +1,171 @@
+import { Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  InferenceServiceSpecTransformer,
+  InferenceServiceSpecTransformerContainersResourcesLimits as Limit,
+  InferenceServiceSpecTransformerContainersResourcesRequests as Request,
+  InferenceServiceSpecTransformerLoggerMode as LoggerModeWire,
+  InferenceServiceSpecTransformerScaleMetric as ScaleMetricWire,
+} from '../imports/serving.kserve.io';
+import { ComponentContext, ComponentOptions, renderComponent } from './component';
+import { EnvValue, renderEnv } from './env';
+import { KServeVersion } from './kserve-version';
+import { LoggerOptions } from './logger';
+import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+import { compact } from './_names';
+
+/** Everything about a Python transformer except where it logs. */
+export interface PythonTransformerOptions extends ComponentOptions {
+  /**
+   * The pre/post-processing image, built on the `kserve` Python SDK. Pin it by tag or digest.
+   */
+  readonly image: string;
+
+  /**
+   * Extra arguments for the transformer script. KServe adds `--model_name`,
+   * `--predictor_host`, `--http_port` and (with `containerConcurrency`) `--workers`; this
+   * construct adds `--protocol` and `--predictor_protocol` from the predictor.
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * Environment variables of the transformer container.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, EnvValue>;
+
+  /**
+   * CPU and memory of the transformer container. Both requests and limits are always written.
+   *
+   * @default - 1 CPU and 1Gi memory, requests equal to limits
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * How long the transformer waits for the predictor (`--predictor_request_timeout_seconds`,
+   * KServe SDK 0.12+).
+   *
+   * @default - the SDK's default, 600 seconds
+   */
+  readonly predictorRequestTimeout?: Duration;
+
+  /**
+   * Retries of a failed predictor call (`--predictor_request_retries`, KServe SDK 0.15+).
+   *
+   * @default - the SDK's default, 0
+   */
+  readonly predictorRequestRetries?: number;
+
+  /**
+   * Report ready only while the predictor is ready (`--enable_predictor_health_check`,
+   * KServe SDK 0.15+).
+   *
+   * @default false
+   */
+  readonly enablePredictorHealthCheck?: boolean;
+}
+
+/** Props of `PythonTransformer`. */
+export interface PythonTransformerProps extends PythonTransformerOptions {
+  /**
+   * Request/response logging of the transformer (the client's raw request and final response).
+   *
+   * @default - no logging
+   */
+  readonly logger?: LoggerOptions;
+}
+
+/**
+ * Flags this construct or KServe derive: a user setting them would conflict with the wiring
+ * (a hand-written external `--predictor_host` is kserve#2273).
+ */
+const DERIVED_FLAGS: Record<string, string> = {
+  '--predictor_host': 'KServe injects the in-cluster predictor host',
+  '--http_port': 'KServe injects 8080, the port Knative routes to',
+  '--protocol': 'it is derived from the predictor\'s protocol',
+  '--predictor_protocol': 'it is derived from the predictor\'s protocol',
+};
+
+/**
+ * The transformer of an InferenceService: one container, named `kserve-container`, running a
+ * Python pre/post-processing server that calls the predictor.
+ */
+export class PythonTransformer extends Construct {
+  private readonly problems: string[] = [];
+  private boundTo?: string;
+
+  public constructor(scope: Construct, id: string, private readonly props: PythonTransformerProps) {
+    super(scope, id);
+    this.node.addValidation({ validate: () => this.problems });
+  }
+
+  /** @internal */
+  public _render(ctx: ComponentContext, predictorProtocol: string): { spec: InferenceServiceSpecTransformer; problems: string[]; dependencies: unknown[] } {
+    const props = this.props;
+    const problems: string[] = [];
+    if (this.boundTo) {
+      problems.push(`is already the transformer of InferenceService ${this.boundTo}; create one PythonTransformer per InferenceService`);
+    }
+    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
+    const component = renderComponent(props, props.logger, ctx);
+    problems.push(...component.problems);
+    problems.push(...resourceProblems('resources', props.resources));
+
+    if (!props.image || props.image.trim() === '') problems.push('image must not be empty');
+    for (const arg of props.args ?? []) {
+      const flag = arg.split('=')[0];
+      if (DERIVED_FLAGS[flag]) problems.push(`args: remove ${flag}: ${DERIVED_FLAGS[flag]}`);
+    }
+
+    const version = ctx.kserveVersion;
+    const flags: string[] = ['--protocol', predictorProtocol, '--predictor_protocol', predictorProtocol];
+    if (props.predictorRequestTimeout) {
+      const seconds = props.predictorRequestTimeout.toSeconds();
+      if (!version.isAtLeast(KServeVersion.V0_12)) problems.push(`predictorRequestTimeout needs KServe 0.12 or newer (target is ${version})`);
+      if (!(Number.isInteger(seconds) && seconds >= 1)) problems.push(`predictorRequestTimeout (${seconds}s) must be whole seconds, at least 1`);
+      flags.push('--predictor_request_timeout_seconds', String(seconds));
+    }
+    if (props.predictorRequestRetries !== undefined) {
+      const retries = props.predictorRequestRetries;
+      if (!version.isAtLeast(KServeVersion.V0_15)) problems.push(`predictorRequestRetries needs KServe 0.15 or newer (target is ${version})`);
+      if (!(Number.isInteger(retries) && retries >= 0)) problems.push(`predictorRequestRetries (${retries}) must be a whole number of at least 0`);
+      flags.push('--predictor_request_retries', String(retries));
+    }
+    if (props.enablePredictorHealthCheck) {
+      if (!version.isAtLeast(KServeVersion.V0_15)) problems.push(`enablePredictorHealthCheck needs KServe 0.15 or newer (target is ${version})`);
+      flags.push('--enable_predictor_health_check');
+    }
+
+    const env = renderEnv(props.env);
+    for (const e of env ?? []) {
+      // KServe 0.18+ rejects PYTHONPATH in any container (webhook V4).
+      if (e.name === 'PYTHONPATH') problems.push('env: PYTHONPATH must not be set: KServe 0.18+ rejects it; bake the path into the image');
+    }
+
+    const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
+    this.problems.push(...problems);
+    return {
+      problems,
+      dependencies: [props.logger?.sink],
+      spec: compact<InferenceServiceSpecTransformer>({
+        ...component.spec,
+        scaleMetric: component.spec.scaleMetric as ScaleMetricWire | undefined,
+        logger: component.spec.logger && { ...component.spec.logger, mode: component.spec.logger.mode as LoggerModeWire },
+        containers: [{
+          // KServe's webhook renames the first container to this; naming it avoids GitOps drift.
+          name: 'kserve-container',
+          image: props.image,
+          args: [...flags, ...(props.args ?? [])],
+          env,
+          resources: {
+            requests: quantities(resources.requests, Request.fromString),
+            limits: quantities(resources.limits, Limit.fromString),
+          },
+        }],
+      }),
+    };
+  }
+}

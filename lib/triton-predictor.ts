@@ -1,0 +1,197 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  InferenceServiceSpecPredictor,
+  InferenceServiceSpecPredictorLoggerMode as LoggerModeWire,
+  InferenceServiceSpecPredictorModelResourcesLimits as Limit,
+  InferenceServiceSpecPredictorModelResourcesRequests as Request,
+  InferenceServiceSpecPredictorScaleMetric as ScaleMetricWire,
+} from '../imports/serving.kserve.io';
+import { ComponentContext, ComponentOptions, renderComponent } from './component';
+import { EnvValue, renderEnv } from './env';
+import { LoggerOptions } from './logger';
+import { IModelStorageCredentials, ModelStorage } from './model-storage';
+import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+import { compact } from './_names';
+
+/** The inference protocol Triton serves through KServe. */
+export enum TritonProtocol {
+  /** Open Inference Protocol (v2) over HTTP/REST, port 8080. */
+  V2 = 'v2',
+  /**
+   * Open Inference Protocol (v2) over gRPC. In Knative mode the predictor then exposes only
+   * gRPC, on one port named `h2c` (9000): REST is no longer reachable (kserve#1499), and the
+   * logger agent cannot log gRPC traffic.
+   */
+  GRPC_V2 = 'grpc-v2',
+}
+
+/** Everything about a Triton predictor except where its model is and where it logs. */
+export interface TritonPredictorOptions extends ComponentOptions {
+  /**
+   * Name of the ServingRuntime or ClusterServingRuntime.
+   *
+   * @default - KServe picks one that supports `triton` and the protocol (`kserve-tritonserver`)
+   */
+  readonly runtime?: string;
+
+  /**
+   * Triton image tag, replacing the runtime's (`23.05-py3` in KServe 0.11 to 0.20).
+   *
+   * @default - the runtime's image tag
+   */
+  readonly runtimeVersion?: string;
+
+  /**
+   * The protocol Triton serves.
+   *
+   * @default TritonProtocol.V2
+   */
+  readonly protocol?: TritonProtocol;
+
+  /**
+   * NVIDIA GPUs per pod, written to `resources.limits`.
+   *
+   * @default 0
+   */
+  readonly gpus?: number;
+
+  /**
+   * Extended resource name of the GPUs.
+   *
+   * @default 'nvidia.com/gpu'
+   */
+  readonly gpuResourceName?: string;
+
+  /**
+   * CPU and memory of the Triton container. Both requests and limits are always written.
+   *
+   * @default - 2 CPU and 8Gi memory, requests equal to limits (KServe's own 1 CPU / 2Gi
+   * is too small for most GPU models, kserve#2361)
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Extra `tritonserver` flags, appended to the runtime's (`--log-verbose=1`, ...).
+   *
+   * @default - none
+   */
+  readonly args?: string[];
+
+  /**
+   * Extra environment variables of the Triton container.
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, EnvValue>;
+
+  /**
+   * Size of a memory-backed `/dev/shm`. Triton's Python backend and large batches need more
+   * than the container runtime's 64Mi.
+   *
+   * @default - no extra volume: the container runtime's default
+   */
+  readonly sharedMemorySize?: Size;
+}
+
+/** Props of `TritonPredictor`. */
+export interface TritonPredictorProps extends TritonPredictorOptions {
+  /** Where the Triton model repository is, and the credentials to read it. */
+  readonly storage: ModelStorage;
+
+  /**
+   * Request/response logging of the predictor.
+   *
+   * @default - no logging
+   */
+  readonly logger?: LoggerOptions;
+}
+
+/** Rendered predictor. @internal */
+export interface PredictorRender {
+  readonly spec: InferenceServiceSpecPredictor;
+  readonly problems: string[];
+  readonly credentials?: IModelStorageCredentials;
+  /** Objects that must be applied before the InferenceService. */
+  readonly dependencies: unknown[];
+}
+
+/**
+ * The predictor of an InferenceService: NVIDIA Triton serving a model repository through
+ * KServe's `triton` model format (runtime `kserve-tritonserver`).
+ */
+export class TritonPredictor extends Construct {
+  /** The protocol Triton serves; the transformer talks to it with the same one. */
+  public readonly protocol: TritonProtocol;
+  private readonly problems: string[] = [];
+  private boundTo?: string;
+
+  public constructor(scope: Construct, id: string, private readonly props: TritonPredictorProps) {
+    super(scope, id);
+    this.protocol = props.protocol ?? TritonProtocol.V2;
+    this.node.addValidation({ validate: () => this.problems });
+  }
+
+  /** @internal */
+  public _render(ctx: ComponentContext): PredictorRender {
+    const props = this.props;
+    const problems: string[] = [];
+    if (this.boundTo) {
+      problems.push(`is already the predictor of InferenceService ${this.boundTo}; create one TritonPredictor per InferenceService`);
+    }
+    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
+
+    const component = renderComponent(props, props.logger, ctx);
+    problems.push(...component.problems);
+    const storage = props.storage._bind(ctx.kserveVersion);
+    problems.push(...storage.problems);
+    const credentials = storage.credentials;
+
+    const gpus = props.gpus ?? 0;
+    if (!(Number.isInteger(gpus) && gpus >= 0)) {
+      problems.push(`gpus (${gpus}) must be a whole number of at least 0`);
+    }
+    problems.push(...resourceProblems('resources', props.resources));
+    const resources = resolveResources(props.resources, { cpu: Cpu.cores(2), memory: Size.gibibytes(8) });
+    const limits = gpus > 0 ? { ...resources.limits, [props.gpuResourceName ?? 'nvidia.com/gpu']: String(gpus) } : resources.limits;
+
+    const serviceAccountName = props.serviceAccountName ?? credentials?.serviceAccountName;
+    if (credentials && props.serviceAccountName && props.serviceAccountName !== credentials.serviceAccountName) {
+      problems.push(`serviceAccountName (${JSON.stringify(props.serviceAccountName)}) differs from the storage credentials' ServiceAccount (${JSON.stringify(credentials.serviceAccountName)}): the storage initializer would run without the credentials; leave serviceAccountName unset`);
+    }
+
+    const shm = props.sharedMemorySize;
+    const grpc = this.protocol === TritonProtocol.GRPC_V2;
+    const model = {
+      modelFormat: { name: 'triton' },
+      protocolVersion: this.protocol,
+      runtime: props.runtime,
+      runtimeVersion: props.runtimeVersion,
+      storageUri: storage.storageUri,
+      args: props.args,
+      env: renderEnv(props.env),
+      // Knative exposes one port; for gRPC it must be named h2c (kserve.md §3.3, kserve#1420).
+      ports: grpc ? [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }] : undefined,
+      volumeMounts: shm ? [{ name: 'dshm', mountPath: '/dev/shm' }] : undefined,
+      resources: { requests: quantities(resources.requests, Request.fromString), limits: quantities(limits, Limit.fromString) },
+    };
+
+    this.problems.push(...problems);
+    return {
+      problems,
+      credentials,
+      dependencies: [credentials, props.logger?.sink],
+      spec: compact<InferenceServiceSpecPredictor>({
+        ...component.spec,
+        scaleMetric: component.spec.scaleMetric as ScaleMetricWire | undefined,
+        logger: component.spec.logger && { ...component.spec.logger, mode: component.spec.logger.mode as LoggerModeWire },
+        serviceAccountName,
+        labels: credentials && Object.keys(credentials.podLabels).length > 0
+          ? { ...credentials.podLabels, ...component.spec.labels }
+          : component.spec.labels,
+        volumes: shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : undefined,
+        model,
+      }),
+    };
+  }
+}
