@@ -1,0 +1,189 @@
+/**
+ * Validates synthesized objects against the real schemas, the way `kubectl --validate=strict`
+ * would: unknown fields are errors.
+ *
+ * - KServe InferenceService and Knative Service: the CRDs in ../shared/crds, unmodified,
+ *   converted to JSON Schema (structural-schema semantics: an object schema that lists
+ *   properties allows no others unless it says `x-kubernetes-preserve-unknown-fields`).
+ * - Core objects: Kubernetes' own OpenAPI as generated into @kubernetes/client-node's models
+ *   (field names, types, formats, required fields).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import * as YAML from 'yaml';
+
+export const CRDS = path.resolve(__dirname, '..', '..', 'shared', 'crds');
+
+/** Which schema files an object is checked against. */
+export interface SchemaSet {
+  readonly kserve: 'kserve-v0.20.0' | 'kserve-v0.11.2';
+  readonly knative: 'knative-serving-v1.21.1' | 'knative-serving-v1.10.1';
+}
+
+/** KServe 0.11 objects are checked against 0.11.2 and its Knative; every later one against 0.20.0. */
+export function schemaSetFor(kserveMinor: number): SchemaSet {
+  return kserveMinor <= 11
+    ? { kserve: 'kserve-v0.11.2', knative: 'knative-serving-v1.10.1' }
+    : { kserve: 'kserve-v0.20.0', knative: 'knative-serving-v1.21.1' };
+}
+
+// optimize: false compiles the 2 MB KServe schema in ~2 s instead of ~7 s; validation stays exact.
+const ajv = new Ajv({ strict: false, allErrors: true, code: { optimize: false } });
+addFormats(ajv, ['date-time', 'byte']);
+ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+ajv.addFormat('double', { type: 'number', validate: () => true });
+ajv.addFormat('date-time-micro', true);
+ajv.addFormat('int-or-string', true);
+ajv.addKeyword({
+  keyword: 'x-kubernetes-list-map-keys',
+  type: 'array',
+  errors: false,
+  // The API server rejects two list entries with the same map keys (two containers named alike).
+  validate: (keys: string[], data: any[]) => {
+    const seen = new Set(data.map(item => JSON.stringify(keys.map(k => item?.[k]))));
+    return seen.size === data.length;
+  },
+});
+
+/** Converts a CRD's openAPIV3Schema node to strict JSON Schema. */
+export function strictCrdSchema(node: any): any {
+  if (node === null || typeof node !== 'object') return node;
+  const out: any = {};
+  for (const [key, value] of Object.entries<any>(node)) {
+    if (key === 'description') continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries<any>(value).map(([k, v]) => [k, strictCrdSchema(v)]));
+    } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
+      out[key] = strictCrdSchema(value);
+    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
+      out[key] = value.map(strictCrdSchema);
+    } else if (key === 'x-kubernetes-list-map-keys') {
+      out[key] = value;
+    } else if (!key.startsWith('x-kubernetes-')) {
+      out[key] = value;
+    }
+  }
+  if (node['x-kubernetes-int-or-string']) {
+    delete out.type;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (node['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+  if (node.type === 'object' && node.additionalProperties === undefined && !node['x-kubernetes-preserve-unknown-fields']) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+// ---- Core objects from @kubernetes/client-node's generated models ---------------------
+
+const MODELS = path.join(path.dirname(require.resolve('@kubernetes/client-node/package.json')), 'dist', 'gen', 'models');
+
+function modelSchema(type: string, format: string, defs: Record<string, any>): any {
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) return { type: 'array', items: modelSchema(array[1], '', defs) };
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) return { type: 'object', additionalProperties: modelSchema(map[1], format, defs) };
+  switch (type) {
+    case 'string': return format === 'byte' ? { type: 'string', format: 'byte' } : { type: 'string' };
+    case 'boolean': return { type: 'boolean' };
+    case 'number': return format === 'int32' || format === 'int64' ? { type: 'integer', format } : { type: 'number' };
+    case 'Date': return { type: 'string' };
+    case 'IntOrString': return { anyOf: [{ type: 'integer' }, { type: 'string' }] };
+    case 'any': case 'object': return {};
+    default:
+      loadModel(type, defs);
+      return { $ref: `#/definitions/${type}` };
+  }
+}
+
+function loadModel(name: string, defs: Record<string, any>): void {
+  if (defs[name]) return;
+  defs[name] = {};
+  const js = fs.readFileSync(path.join(MODELS, `${name}.js`), 'utf8');
+  const dts = fs.readFileSync(path.join(MODELS, `${name}.d.ts`), 'utf8');
+  const attributes: { baseName: string; type: string; format: string }[] =
+    JSON.parse(/\.attributeTypeMap = (\[[\s\S]*?\]);/.exec(js)![1]);
+  const required = [...dts.matchAll(/^\s+'([^']+)':/gm)].map(m => m[1]);
+  defs[name] = {
+    type: 'object',
+    additionalProperties: false,
+    required,
+    properties: Object.fromEntries(attributes.map(a => [a.baseName, modelSchema(a.type, a.format, defs)])),
+  };
+}
+
+function coreSchema(model: string, apiVersion: string, kind: string): any {
+  const definitions: Record<string, any> = {};
+  loadModel(model, definitions);
+  return {
+    definitions,
+    allOf: [
+      { $ref: `#/definitions/${model}` },
+      { required: ['apiVersion', 'kind', 'metadata'], properties: { apiVersion: { const: apiVersion }, kind: { const: kind } } },
+    ],
+  };
+}
+
+const CORE: Record<string, [string, string, string]> = {
+  'v1/ServiceAccount': ['V1ServiceAccount', 'v1', 'ServiceAccount'],
+  'v1/Secret': ['V1Secret', 'v1', 'Secret'],
+  'v1/Service': ['V1Service', 'v1', 'Service'],
+  'v1/ConfigMap': ['V1ConfigMap', 'v1', 'ConfigMap'],
+  'apps/v1/Deployment': ['V1Deployment', 'apps/v1', 'Deployment'],
+};
+
+// ---- Dispatch ----------------------------------------------------------------------
+
+const validators = new Map<string, ValidateFunction>();
+
+function crdValidator(file: string, version: string): ValidateFunction {
+  const key = `${file}@${version}`;
+  let v = validators.get(key);
+  if (!v) {
+    const crd = YAML.parse(fs.readFileSync(path.join(CRDS, file), 'utf8'));
+    const served = crd.spec.versions.find((x: any) => x.name === version && x.served);
+    if (!served) throw new Error(`${file} does not serve ${version}`);
+    const schema = strictCrdSchema(served.schema.openAPIV3Schema);
+    // Object metadata is validated as Kubernetes' ObjectMeta, as the API server does.
+    const definitions: Record<string, any> = {};
+    loadModel('V1ObjectMeta', definitions);
+    schema.definitions = definitions;
+    schema.properties.metadata = { $ref: '#/definitions/V1ObjectMeta' };
+    schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
+    v = ajv.compile(schema);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function validatorFor(obj: any, set: SchemaSet): ValidateFunction {
+  const id = `${obj.apiVersion}/${obj.kind}`;
+  if (id === 'serving.kserve.io/v1beta1/InferenceService') {
+    return crdValidator(`${set.kserve}/serving.kserve.io_inferenceservices.yaml`, 'v1beta1');
+  }
+  if (id === 'serving.knative.dev/v1/Service') {
+    return crdValidator(`${set.knative}/services.serving.knative.dev.yaml`, 'v1');
+  }
+  const core = CORE[id];
+  if (!core) throw new Error(`no schema known for ${id}: add one before emitting it`);
+  let v = validators.get(id);
+  if (!v) {
+    v = ajv.compile(coreSchema(...core));
+    validators.set(id, v);
+  }
+  return v;
+}
+
+/** Schema errors of one object, as `<kind>/<name><path>: <message>` lines. */
+export function schemaErrors(obj: any, set: SchemaSet): string[] {
+  const validate = validatorFor(obj, set);
+  if (validate(obj)) return [];
+  const where = `${obj.kind}/${obj.metadata?.name}`;
+  return (validate.errors ?? []).map(e => {
+    const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as any).additionalProperty})` : '';
+    return `${where}${e.instancePath}: ${e.message}${extra}`;
+  });
+}

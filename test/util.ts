@@ -1,0 +1,35 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { collectProblems, InferenceService } from '../lib';
+import { schemaErrors, schemaSetFor } from './schema';
+
+/**
+ * Synthesizes a chart and validates every object against the real schemas for the KServe
+ * version of the chart's InferenceServices (0.20 when it has none). Every test that looks at
+ * output goes through here, so nothing is emitted unchecked.
+ */
+export function synth(chart: Chart): any[] {
+  const objects = chart.toJson();
+  const versions = new Set(chart.node.findAll().filter((c): c is InferenceService => c instanceof InferenceService).map(c => c.kserveVersion.minor));
+  if (versions.size > 1) throw new Error('a test chart must target one KServe version');
+  const set = schemaSetFor(versions.size === 1 ? [...versions][0] : 20);
+  const errors = objects.flatMap(o => schemaErrors(o, set));
+  if (errors.length > 0) throw new Error(`schema validation failed:\n  ${errors.join('\n  ')}`);
+  return objects;
+}
+
+/** A fresh chart in a fresh app. */
+export function newChart(namespace?: string): Chart {
+  return new Chart(Testing.app(), 'test', { namespace });
+}
+
+/** Every problem the app reports, as `<path>: <message>` lines. */
+export function problemsOf(scope: Chart | App): string[] {
+  return collectProblems(scope instanceof App ? scope : (scope.node.root as App));
+}
+
+/** The one object of a kind. */
+export function only(objects: any[], kind: string): any {
+  const found = objects.filter(o => o.kind === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0];
+}
