@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { InferenceService as InferenceServiceObject } from '../imports/serving.kserve.io';
+import { InferenceService as InferenceServiceObject, toJson_InferenceServiceSpec } from '../imports/serving.kserve.io';
 import { ComponentContext, DeploymentMode } from './component';
 import { KServeVersion } from './kserve-version';
 import { PythonTransformer } from './python-transformer';
@@ -125,7 +125,10 @@ export class InferenceService extends Construct {
     }
     const transformer = props.transformer?._render(ctx, props.predictor.protocol);
 
-    this.resource = new InferenceServiceObject(this, 'Resource', {
+    // A plain ApiObject, not the generated class: its toJson() rebuilds the object from the
+    // fields of the pruned import and would silently drop JSON-patched fields it does not know.
+    this.resource = new ApiObject(this, 'Resource', {
+      ...InferenceServiceObject.GVK,
       metadata: {
         name: this.name,
         namespace: this.namespace,
@@ -137,10 +140,10 @@ export class InferenceService extends Construct {
           ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: 'triton' } : {}),
         },
       },
-      spec: {
+      spec: toJson_InferenceServiceSpec({
         predictor: predictor.spec,
         transformer: transformer?.spec,
-      },
+      }),
     });
 
     // Order credentials and logger sinks before the InferenceService in the output.

@@ -1,7 +1,8 @@
-import { Size } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Service as KnativeService,
+  toJson_ServiceSpec,
   ServiceSpecTemplateSpecContainersResourcesLimits as Limit,
   ServiceSpecTemplateSpecContainersResourcesRequests as Request,
 } from '../imports/serving.knative.dev';
@@ -75,7 +76,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
   /** The in-cluster URL, `http://<name>.<namespace>.svc.cluster.local`. */
   public readonly url: string;
   /** The Knative Service object. */
-  public readonly resource: KnativeService;
+  public readonly resource: ApiObject;
 
   public constructor(scope: Construct, id: string, props: MessageDumperProps = {}) {
     super(scope, id);
@@ -99,13 +100,15 @@ export class MessageDumper extends Construct implements ILoggerSink {
     this.node.addValidation({ validate: () => problems });
 
     const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
-    this.resource = new KnativeService(this, 'Resource', {
+    // Plain ApiObject so JSON patches survive toJson() (see InferenceService).
+    this.resource = new ApiObject(this, 'Resource', {
+      ...KnativeService.GVK,
       metadata: {
         name: this.name,
         namespace: this.namespace,
         labels: props.clusterLocal ?? true ? { 'networking.knative.dev/visibility': 'cluster-local' } : undefined,
       },
-      spec: {
+      spec: toJson_ServiceSpec({
         template: {
           metadata: { annotations: { 'autoscaling.knative.dev/min-scale': String(minScale) } },
           spec: {
@@ -119,7 +122,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
             }],
           },
         },
-      },
+      }),
     });
   }
 

@@ -1,0 +1,114 @@
+import { AzureAuthentication, AzureBlobCreds, AzureCredentials, InferenceService, KServeVersion, ModelStorage, TritonPredictor } from '../lib';
+import { newChart, only, problemsOf, synth } from './util';
+
+const SP_ENV = {
+  AZURE_SUBSCRIPTION_ID: 'sub-id', AZURE_TENANT_ID: 'tenant-id', AZURE_CLIENT_ID: 'client-id', AZURE_CLIENT_SECRET: 's3cr3t',
+};
+
+/** A chart with credentials used by an InferenceService of the same version. */
+function chartWith(credentials: AzureCredentials, kserveVersion = KServeVersion.V0_20) {
+  const chart = newChart('ml');
+  const creds = new AzureBlobCreds(chart, 'creds', { credentials, kserveVersion });
+  const predictor = new TritonPredictor(chart, 'predictor', {
+    storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
+  });
+  new InferenceService(chart, 'm', { predictor, kserveVersion });
+  return { chart, creds };
+}
+
+describe('AzureBlobCreds', () => {
+  test('by default references an existing Secret and emits only a ServiceAccount', () => {
+    const chart = newChart();
+    new AzureBlobCreds(chart, 'creds');
+    const objects = synth(chart);
+    expect(objects).toEqual([{
+      apiVersion: 'v1', kind: 'ServiceAccount',
+      metadata: { name: 'kserve-azure-blob', namespace: 'default' },
+      secrets: [{ name: 'kserve-azure-blob' }],
+    }]);
+  });
+
+  test('existing Secret by name: no secret value anywhere in the output', () => {
+    const { chart } = chartWith(AzureCredentials.existingSecret('azcreds'));
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['ServiceAccount', 'InferenceService']);
+    expect(only(objects, 'ServiceAccount').secrets).toEqual([{ name: 'azcreds' }]);
+    expect(only(objects, 'InferenceService').spec.predictor.serviceAccountName).toBe('kserve-azure-blob');
+  });
+
+  test.each([
+    [KServeVersion.V0_11, ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+    [KServeVersion.V0_15, ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+    [KServeVersion.V0_16, ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+    [KServeVersion.V0_20, ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+  ])('secret from environment for KServe %s has exactly the keys it needs', (version, keys) => {
+    const { chart } = chartWith(AzureCredentials.secretFromEnvironment({ environment: SP_ENV }), version);
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['Secret', 'ServiceAccount', 'InferenceService']);
+    const secret = only(objects, 'Secret');
+    expect(Object.keys(secret.stringData).sort()).toEqual([...keys].sort());
+    expect(secret.stringData.AZURE_CLIENT_SECRET).toBe('s3cr3t');
+    expect(secret).toMatchObject({ type: 'Opaque', metadata: { name: 'kserve-azure-blob', namespace: 'ml' } });
+    expect(only(objects, 'ServiceAccount').secrets).toEqual([{ name: 'kserve-azure-blob' }]);
+  });
+
+  test('secret from environment with an account key has only AZURE_STORAGE_ACCESS_KEY', () => {
+    const { chart } = chartWith(AzureCredentials.secretFromEnvironment({
+      authentication: AzureAuthentication.ACCOUNT_KEY, secretName: 'blob-key', environment: { AZURE_STORAGE_ACCESS_KEY: 'k3y' },
+    }));
+    const secret = only(synth(chart), 'Secret');
+    expect(secret.stringData).toEqual({ AZURE_STORAGE_ACCESS_KEY: 'k3y' });
+    expect(secret.metadata.name).toBe('blob-key');
+  });
+
+  test('fails when environment variables are missing, naming all of them', () => {
+    const { chart } = chartWith(AzureCredentials.secretFromEnvironment({ environment: { AZURE_TENANT_ID: 't' } }), KServeVersion.V0_11);
+    expect(problemsOf(chart)).toEqual([
+      'test/creds: credentials: environment variable(s) AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET must be set to create the service-principal Secret for KServe 0.11 (needed: AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET)',
+    ]);
+  });
+
+  test('workload identity: annotated ServiceAccount, labelled predictor pods, no Secret', () => {
+    const { chart } = chartWith(AzureCredentials.workloadIdentity({ clientId: 'abc-123', tenantId: 'tenant' }));
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['ServiceAccount', 'InferenceService']);
+    const sa = only(objects, 'ServiceAccount');
+    expect(sa.secrets).toBeUndefined();
+    expect(sa.metadata.annotations).toEqual({
+      'azure.workload.identity/client-id': 'abc-123', 'azure.workload.identity/tenant-id': 'tenant',
+    });
+    expect(only(objects, 'InferenceService').spec.predictor.labels).toEqual({ 'azure.workload.identity/use': 'true' });
+  });
+
+  test('fails when the credentials are in another namespace than the InferenceService', () => {
+    const chart = newChart('ml');
+    const creds = new AzureBlobCreds(chart, 'creds', { namespace: 'other' });
+    const predictor = new TritonPredictor(chart, 'predictor', {
+      storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
+    });
+    new InferenceService(chart, 'm', { predictor });
+    expect(problemsOf(chart)).toEqual([
+      'test/m: predictor storage credentials are in namespace "other" but the InferenceService is in "ml": the ServiceAccount and Secret must be in the same namespace',
+    ]);
+  });
+
+  test('fails when the credentials target another KServe version', () => {
+    const chart = newChart();
+    const creds = new AzureBlobCreds(chart, 'creds', { kserveVersion: KServeVersion.V0_11 });
+    const predictor = new TritonPredictor(chart, 'predictor', {
+      storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
+    });
+    new InferenceService(chart, 'm', { predictor });
+    expect(problemsOf(chart)).toEqual([
+      'test/m: predictor storage credentials target KServe 0.11 but the InferenceService targets 0.20: give both the same kserveVersion (the Secret keys differ)',
+    ]);
+  });
+
+  test('fails when the ServiceAccount name is not a DNS subdomain', () => {
+    const chart = newChart();
+    new AzureBlobCreds(chart, 'creds', { serviceAccountName: 'Model_Reader' });
+    expect(problemsOf(chart)).toEqual([
+      'test/creds: serviceAccountName ("Model_Reader") must be a DNS subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit',
+    ]);
+  });
+});

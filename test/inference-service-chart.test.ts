@@ -1,0 +1,54 @@
+import { Testing } from 'cdk8s';
+import { AzureCredentials, InferenceServiceChart, KServeVersion, LoggerMode } from '../lib';
+import { problemsOf, synth } from './util';
+
+describe('InferenceServiceChart', () => {
+  test('minimal props: model URI, logging on, objects in apply order', () => {
+    const chart = new InferenceServiceChart(Testing.app(), 'iris', { modelUri: 'gs://bucket/iris' });
+    const objects = synth(chart);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/message-dumper', 'InferenceService/iris']);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('azureBlob creates the ServiceAccount; a created Secret comes first', () => {
+    const chart = new InferenceServiceChart(Testing.app(), 'bert', {
+      namespace: 'nlp',
+      kserveVersion: KServeVersion.V0_15,
+      azureBlob: {
+        account: 'acct', container: 'models', path: 'bert',
+        credentials: AzureCredentials.secretFromEnvironment({ environment: { AZURE_SUBSCRIPTION_ID: 's', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'x' } }),
+      },
+      transformer: { image: 'example.com/bert-pre:2.1' },
+      logging: { mode: LoggerMode.REQUEST, messageDumper: { name: 'bert-events' } },
+    });
+    const objects = synth(chart);
+    expect(objects.map(o => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      'Secret/nlp/bert-azure-blob', 'ServiceAccount/nlp/bert-azure-blob', 'Service/nlp/bert-events', 'InferenceService/nlp/bert',
+    ]);
+    const isvc = objects[3];
+    expect(isvc.spec.transformer.logger).toEqual({ url: 'http://bert-events.nlp.svc.cluster.local', mode: 'request' });
+  });
+
+  test('logging can be disabled', () => {
+    const chart = new InferenceServiceChart(Testing.app(), 'iris', { modelUri: 'gs://bucket/iris', logging: { enabled: false } });
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['InferenceService']);
+    expect(objects[0].spec.predictor.logger).toBeUndefined();
+  });
+
+  test('writes one file named after the chart id', () => {
+    const app = Testing.app();
+    new InferenceServiceChart(app, 'iris', { modelUri: 'gs://bucket/iris' });
+    app.synth();
+    expect(require('fs').readdirSync(app.outdir)).toEqual(['iris.k8s.yaml']);
+  });
+
+  test('fails when the chart id would give a hashed file name and no model is given', () => {
+    const chart = new InferenceServiceChart(Testing.app(), 'Iris', { name: 'iris' } as any);
+    expect(problemsOf(chart)).toEqual([
+      'Iris: chart id ("Iris") must be lowercase letters, digits and \'-\': cdk8s otherwise adds a hash to the file name in dist/',
+      'Iris: give exactly one of azureBlob and modelUri: where the Triton model repository is',
+      'Iris/predictor: storage uri ("") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// oci:// hf:// oci+native:// on KServe 0.20',
+    ]);
+  });
+});

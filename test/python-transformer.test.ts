@@ -1,0 +1,88 @@
+import { Duration, Size } from 'cdk8s';
+import {
+  Cpu, EnvValue, InferenceService, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
+  PythonTransformerProps, ScaleMetric, TritonPredictor, TritonProtocol,
+} from '../lib';
+import { newChart, only, problemsOf, synth } from './util';
+
+function build(props: PythonTransformerProps, options: { kserveVersion?: KServeVersion; protocol?: TritonProtocol } = {}) {
+  const chart = newChart();
+  const predictor = new TritonPredictor(chart, 'predictor', { storage: ModelStorage.fromUri('pvc://models/triton'), protocol: options.protocol });
+  new InferenceService(chart, 'm', { predictor, transformer: new PythonTransformer(chart, 'transformer', props), kserveVersion: options.kserveVersion });
+  return chart;
+}
+const transformerSpec = (props: PythonTransformerProps, options = {}) => only(synth(build(props, options)), 'InferenceService').spec.transformer;
+
+describe('PythonTransformer', () => {
+  test('minimal props: one kserve-container with v2 flags and explicit resources', () => {
+    const spec = transformerSpec({ image: 'example.com/pre:1.0' });
+    expect(spec).toMatchSnapshot();
+    expect(spec).toEqual({
+      containers: [{
+        name: 'kserve-container', image: 'example.com/pre:1.0',
+        args: ['--protocol', 'v2', '--predictor_protocol', 'v2'],
+        resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+      }],
+    });
+  });
+
+  test('talks grpc-v2 when the predictor serves gRPC', () => {
+    expect(transformerSpec({ image: 'x:1' }, { protocol: TritonProtocol.GRPC_V2 }).containers[0].args)
+      .toEqual(['--protocol', 'grpc-v2', '--predictor_protocol', 'grpc-v2']);
+  });
+
+  test('all props are written (KServe 0.15+ flags included)', () => {
+    const chart = newChart();
+    const props: Required<PythonTransformerProps> = {
+      image: 'example.com/pre@sha256:' + 'a'.repeat(64),
+      args: ['--model_name', 'resnet'],
+      env: { LOG_LEVEL: EnvValue.fromConfigMapKey('settings', 'level', { optional: true }) },
+      resources: { cpu: { limit: Cpu.millis(1500) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
+      predictorRequestTimeout: Duration.seconds(30),
+      predictorRequestRetries: 2,
+      enablePredictorHealthCheck: true,
+      logger: { sink: new MessageDumper(chart, 'dumper'), mode: LoggerMode.ALL },
+      minReplicas: 2, maxReplicas: 6, scaleMetric: ScaleMetric.CONCURRENCY, scaleTarget: 16, containerConcurrency: 4,
+      timeout: Duration.seconds(60), canaryTrafficPercent: 50, labels: { a: 'b' }, annotations: { c: 'd' },
+      nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
+    };
+    const predictor = new TritonPredictor(chart, 'predictor', { storage: ModelStorage.fromUri('pvc://models/triton') });
+    new InferenceService(chart, 'm', { predictor, transformer: new PythonTransformer(chart, 'transformer', props) });
+    expect(only(synth(chart), 'InferenceService').spec.transformer).toEqual({
+      logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'all' },
+      minReplicas: 2, maxReplicas: 6, scaleMetric: 'concurrency', scaleTarget: 16, containerConcurrency: 4, timeout: 60,
+      canaryTrafficPercent: 50, labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
+      containers: [{
+        name: 'kserve-container', image: props.image,
+        args: ['--protocol', 'v2', '--predictor_protocol', 'v2', '--predictor_request_timeout_seconds', '30',
+          '--predictor_request_retries', '2', '--enable_predictor_health_check', '--model_name', 'resnet'],
+        env: [{ name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level', optional: true } } }],
+        resources: { requests: { cpu: '1500m', memory: '512Mi' }, limits: { cpu: '1500m', memory: '1Gi' } },
+      }],
+    });
+  });
+
+  test('fails when args set flags that KServe or the construct derive', () => {
+    expect(problemsOf(build({ image: 'x:1', args: ['--predictor_host=m.default.example.com', '--protocol', 'v1'] }))).toEqual([
+      'test/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
+      'test/transformer: args: remove --protocol: it is derived from the predictor\'s protocol',
+    ]);
+  });
+
+  test('fails when SDK flags are used on a KServe version that lacks them', () => {
+    const chart = build({ image: 'x:1', predictorRequestTimeout: Duration.seconds(30), predictorRequestRetries: 1, enablePredictorHealthCheck: true },
+      { kserveVersion: KServeVersion.V0_11 });
+    expect(problemsOf(chart)).toEqual([
+      'test/transformer: predictorRequestTimeout needs KServe 0.12 or newer (target is 0.11)',
+      'test/transformer: predictorRequestRetries needs KServe 0.15 or newer (target is 0.11)',
+      'test/transformer: enablePredictorHealthCheck needs KServe 0.15 or newer (target is 0.11)',
+    ]);
+  });
+
+  test('fails when PYTHONPATH is set or the image is empty', () => {
+    expect(problemsOf(build({ image: ' ', env: { PYTHONPATH: EnvValue.fromValue('/app') } }))).toEqual([
+      'test/transformer: image must not be empty',
+      'test/transformer: env: PYTHONPATH must not be set: KServe 0.18+ rejects it; bake the path into the image',
+    ]);
+  });
+});

@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthToDirectory, SynthError } from '../lib';
+import { buildApp } from '../apps/main';
+import { buildApp as buildBadApp } from './fixtures/bad-app';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Every file under dir, relative path -> bytes. */
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true } as any) as unknown as fs.Dirent[]) {
+    if (entry.isFile()) {
+      const full = path.join((entry as any).parentPath ?? (entry as any).path, entry.name);
+      out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  }
+  return out;
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-synth-'));
+}
+
+describe('synthToDirectory', () => {
+  test('two synths are byte-identical and equal to the committed dist/', () => {
+    const a = path.join(tmp(), 'dist');
+    const b = path.join(tmp(), 'dist');
+    synthToDirectory(buildApp, a);
+    synthToDirectory(buildApp, b);
+    expect(readTree(a)).toEqual(readTree(b));
+    expect(Object.keys(readTree(a))).toEqual(['test.k8s.yaml']);
+    // A stale dist/ fails here: run `npm run synth` and commit the result.
+    expect(readTree(a)).toEqual(readTree(path.join(ROOT, 'dist')));
+  });
+
+  test('fails with every problem listed and leaves the previous output untouched', () => {
+    const parent = tmp();
+    const out = path.join(parent, 'dist');
+    synthToDirectory(buildApp, out);
+    const before = readTree(out);
+    let error: unknown;
+    try {
+      synthToDirectory(buildBadApp, out);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).problems).toEqual([
+      'bad/predictor: minReplicas (5) must not exceed maxReplicas (2)',
+      'bad/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
+    ]);
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('replaces stale files instead of merging with them', () => {
+    const out = path.join(tmp(), 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'kind: Stale\n');
+    synthToDirectory(buildApp, out);
+    expect(fs.readdirSync(out)).toEqual(['test.k8s.yaml']);
+  });
+});
+
+describe('app scripts (what `npm run synth` runs)', () => {
+  const tsx = ['--import', 'tsx'];
+
+  test('the reference app writes dist/ equal to the committed one', () => {
+    const out = path.join(tmp(), 'dist');
+    execFileSync(process.execPath, [...tsx, path.join(ROOT, 'apps', 'main.ts')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
+    expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist')));
+  });
+
+  test('a failing app exits 1, prints one line per problem and no stack trace, writes nothing', () => {
+    const out = path.join(tmp(), 'dist');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'keep.k8s.yaml'), 'kind: Kept\n');
+    const run = spawnSync(process.execPath, [...tsx, path.join(__dirname, 'fixtures', 'bad-app.ts')], {
+      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe([
+      'synth failed with 2 problems; nothing was written:',
+      '  bad/predictor: minReplicas (5) must not exceed maxReplicas (2)',
+      '  bad/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
+      '',
+    ].join('\n'));
+    expect(readTree(out)).toEqual({ 'keep.k8s.yaml': 'kind: Kept\n' });
+  });
+});
