@@ -1,0 +1,67 @@
+/**
+ * Prints synth wall time and peak memory for 1, 100 and 1000 InferenceServices, each one
+ * chart (credentials, message dumper, Triton predictor, transformer), plus the reference app
+ * the way `npm run synth` runs it. Each figure is from a fresh Node process.
+ *
+ * Usage: npm run bench
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+if (process.argv[2] === '--child') {
+  // One measured run: build N charts and synthesize them to a temp dir.
+  const count = Number(process.argv[3]);
+  const started = process.hrtime.bigint();
+  // Loaded here so module loading is part of the figure, as it is for `npm run synth`.
+  const { App } = require('cdk8s');
+  const { InferenceServiceChart } = require('../lib');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-'));
+  const app = new App({ outdir });
+  for (let i = 0; i < count; i++) {
+    new InferenceServiceChart(app, `model-${i}`, {
+      azureBlob: { account: 'benchstore', container: 'models', path: `m${i}` },
+      predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, scaleTarget: 4 },
+      transformer: { image: 'registry.example.com/pre:1.0.0' },
+    });
+  }
+  app.synth();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify({ ms }));
+  process.exit(0);
+}
+
+function measure(args: string[]): { wallMs: number; peakMiB: number; out: string } {
+  // Never write into the repository's dist/.
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-dist-')), 'dist');
+  // /usr/bin/time reports the peak resident set of the whole process.
+  const started = process.hrtime.bigint();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir },
+  });
+  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.status !== 0) throw new Error(run.stderr);
+  const peakKiB = Number(run.stderr.trim().split('\n').pop());
+  return { wallMs, peakMiB: peakKiB / 1024, out: run.stdout };
+}
+
+function main(): void {
+  if (!fs.existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian package "time")');
+  console.log(`cdk8s-kserve bench on ${os.cpus().length} cores, node ${process.version}`);
+  const synth = [1, 2, 3].map(() => measure(['--import', 'tsx', 'apps/main.ts']));
+  const best = Math.min(...synth.map(s => s.wallMs));
+  console.log(`npm run synth (reference app, process wall incl. tsx): best of 3 ${best.toFixed(0)} ms, peak ${Math.max(...synth.map(s => s.peakMiB)).toFixed(0)} MiB`);
+  console.log('InferenceServices | process wall ms | in-process synth ms | peak RSS MiB');
+  for (const n of [1, 100, 1000]) {
+    const r = measure(['--import', 'tsx', __filename, '--child', String(n)]);
+    const inner = JSON.parse(r.out).ms as number;
+    console.log(`${String(n).padStart(17)} | ${r.wallMs.toFixed(0).padStart(15)} | ${inner.toFixed(0).padStart(19)} | ${r.peakMiB.toFixed(0).padStart(12)}`);
+  }
+}
+
+main();

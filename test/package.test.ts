@@ -1,0 +1,68 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { schemaErrors, schemaSetFor } from './schema';
+
+const ROOT = path.resolve(__dirname, '..');
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const version = (pkg: string) => require(`${pkg}/package.json`).version;
+
+// Installs the packed library into a scratch TypeScript project, as another repository would.
+describe('npm package', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-consumer-'));
+  let files: string[] = [];
+
+  beforeAll(() => {
+    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], ROOT));
+    files = packed[0].files.map((f: { path: string }) => f.path);
+    fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
+      name: 'consumer', private: true,
+      dependencies: {
+        'cdk8s-kserve': `file:./${packed[0].filename}`,
+        'cdk8s': version('cdk8s'), 'constructs': version('constructs'),
+        'typescript': version('typescript'), '@types/node': version('@types/node'),
+      },
+    }));
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], scratch);
+  }, 180_000);
+
+  test('ships compiled JS and declarations, not sources or tests', () => {
+    expect(files).toEqual(expect.arrayContaining(['build/lib/index.js', 'build/lib/index.d.ts', 'build/imports/serving.kserve.io.js', 'package.json']));
+    expect(files.filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter(f => f.startsWith('test/') || f.startsWith('dist/'))).toEqual([]);
+    const pkg = require(path.join(scratch, 'node_modules', 'cdk8s-kserve', 'package.json'));
+    expect(Object.keys(pkg.peerDependencies)).toEqual(['cdk8s', 'constructs']);
+  });
+
+  test('a consumer type-checks against the declarations and synthesizes a chart', () => {
+    fs.writeFileSync(path.join(scratch, 'main.ts'), `
+import { App, Chart, Size } from 'cdk8s';
+import { AzureBlobCreds, AzureCredentials, Cpu, InferenceService, MessageDumper, ModelStorage, PythonTransformer, TritonPredictor } from 'cdk8s-kserve';
+
+const app = new App({ outdir: 'out' });
+const chart = new Chart(app, 'consumer', { namespace: 'ml' });
+const creds = new AzureBlobCreds(chart, 'creds', { credentials: AzureCredentials.existingSecret('azcreds') });
+const dumper = new MessageDumper(chart, 'dumper');
+const predictor = new TritonPredictor(chart, 'predictor', {
+  storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
+  gpus: 1,
+  resources: { memory: { request: Size.gibibytes(12) }, cpu: { request: Cpu.cores(4) } },
+  logger: { sink: dumper },
+});
+const transformer = new PythonTransformer(chart, 'transformer', { image: 'example.com/pre:1.0', logger: { sink: dumper } });
+new InferenceService(chart, 'model', { predictor, transformer });
+app.synth();
+`);
+    fs.writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2020', module: 'commonjs', types: ['node'] }, files: ['main.ts'],
+    }));
+    execFileSync(process.execPath, [path.join(scratch, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: scratch });
+    execFileSync(process.execPath, ['main.js'], { cwd: scratch });
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(scratch, 'out', 'consumer.k8s.yaml'), 'utf8')).map(d => d.toJS());
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/kserve-azure-blob', 'Service/message-dumper', 'InferenceService/model']);
+    expect(objects.flatMap(o => schemaErrors(o, schemaSetFor(20)))).toEqual([]);
+  });
+});
