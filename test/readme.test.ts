@@ -1,0 +1,48 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { schemaErrors, schemaSetFor } from './schema';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIR = path.join(ROOT, '.readme-examples');
+
+/** The ```ts blocks of README.md, importing this checkout instead of the npm package. */
+function examples(): { name: string; code: string }[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m, i) => ({
+    name: `example-${i + 1}.ts`,
+    code: m[1].replace(/from 'cdk8s-kserve'/g, "from '../lib'"),
+  }));
+}
+
+describe('README examples', () => {
+  const blocks = examples();
+
+  beforeAll(() => {
+    fs.rmSync(DIR, { recursive: true, force: true });
+    fs.mkdirSync(DIR);
+    for (const b of blocks) fs.writeFileSync(path.join(DIR, b.name), b.code);
+    fs.writeFileSync(path.join(DIR, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
+  });
+
+  test('there are examples to check', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('all examples type-check', () => {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', DIR], { cwd: ROOT, encoding: 'utf8' });
+  }, 60_000);
+
+  test.each(examples().map(b => [b.name, b] as const))('%s runs and writes schema-valid YAML', (_, block) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-readme-'));
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(DIR, block.name)], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
+    const files = fs.readdirSync(out).filter(f => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    const set = schemaSetFor(/KServeVersion\.V0_11\b/.test(block.code) && /InferenceService/.test(block.code) ? 11 : 20);
+    const objects = files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).map(d => d.toJS()));
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.flatMap(o => schemaErrors(o, set))).toEqual([]);
+  }, 30_000);
+});
