@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions, renderLogger } from './logger';
 
@@ -192,4 +193,41 @@ export function renderComponent(options: ComponentOptions, logger: LoggerOptions
       logger: renderLogger(logger),
     },
   };
+}
+
+/**
+ * Base of the InferenceService components (`TritonPredictor`, `PythonTransformer`): a component
+ * belongs to one InferenceService, and the problems found when rendering it are reported under
+ * its own construct path.
+ */
+export abstract class InferenceServiceComponent extends Construct {
+  private readonly problems: string[] = [];
+  private boundTo?: string;
+
+  protected constructor(scope: Construct, id: string, private readonly role: string) {
+    super(scope, id);
+    this.node.addValidation({ validate: () => this.problems });
+  }
+
+  /**
+   * Binds to the InferenceService of `ctx` and renders the shared component fields.
+   * @internal
+   */
+  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext): { spec: ComponentExtension; problems: string[] } {
+    const problems: string[] = [];
+    if (this.boundTo) {
+      problems.push(`is already the ${this.role} of InferenceService ${this.boundTo}; create one ${this.constructor.name} per InferenceService`);
+    }
+    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
+    const common = renderComponent(options, logger, ctx);
+    return { spec: common.spec, problems: [...problems, ...common.problems] };
+  }
+
+  /**
+   * Records problems found while rendering, to be reported at synth.
+   * @internal
+   */
+  protected _report(problems: string[]): void {
+    this.problems.push(...problems);
+  }
 }

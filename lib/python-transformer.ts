@@ -7,7 +7,7 @@ import {
   InferenceServiceSpecTransformerLoggerMode as LoggerModeWire,
   InferenceServiceSpecTransformerScaleMetric as ScaleMetricWire,
 } from '../imports/serving.kserve.io';
-import { ComponentContext, ComponentOptions, renderComponent } from './component';
+import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions } from './logger';
@@ -93,25 +93,16 @@ const DERIVED_FLAGS: Record<string, string> = {
  * The transformer of an InferenceService: one container, named `kserve-container`, running a
  * Python pre/post-processing server that calls the predictor.
  */
-export class PythonTransformer extends Construct {
-  private readonly problems: string[] = [];
-  private boundTo?: string;
-
+export class PythonTransformer extends InferenceServiceComponent {
   public constructor(scope: Construct, id: string, private readonly props: PythonTransformerProps) {
-    super(scope, id);
-    this.node.addValidation({ validate: () => this.problems });
+    super(scope, id, 'transformer');
   }
 
   /** @internal */
   public _render(ctx: ComponentContext, predictorProtocol: string): { spec: InferenceServiceSpecTransformer; problems: string[]; dependencies: unknown[] } {
     const props = this.props;
-    const problems: string[] = [];
-    if (this.boundTo) {
-      problems.push(`is already the transformer of InferenceService ${this.boundTo}; create one PythonTransformer per InferenceService`);
-    }
-    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
-    const component = renderComponent(props, props.logger, ctx);
-    problems.push(...component.problems);
+    const component = this._renderCommon(props, props.logger, ctx);
+    const problems = [...component.problems];
     problems.push(...resourceProblems('resources', props.resources));
 
     if (!props.image || props.image.trim() === '') problems.push('image must not be empty');
@@ -146,7 +137,7 @@ export class PythonTransformer extends Construct {
     }
 
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
-    this.problems.push(...problems);
+    this._report(problems);
     return {
       problems,
       dependencies: [props.logger?.sink],

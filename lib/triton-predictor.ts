@@ -7,7 +7,7 @@ import {
   InferenceServiceSpecPredictorModelResourcesRequests as Request,
   InferenceServiceSpecPredictorScaleMetric as ScaleMetricWire,
 } from '../imports/serving.kserve.io';
-import { ComponentContext, ComponentOptions, renderComponent } from './component';
+import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
 import { LoggerOptions } from './logger';
 import { IModelStorageCredentials, ModelStorage } from './model-storage';
@@ -120,29 +120,20 @@ export interface PredictorRender {
  * The predictor of an InferenceService: NVIDIA Triton serving a model repository through
  * KServe's `triton` model format (runtime `kserve-tritonserver`).
  */
-export class TritonPredictor extends Construct {
+export class TritonPredictor extends InferenceServiceComponent {
   /** The protocol Triton serves; the transformer talks to it with the same one. */
   public readonly protocol: TritonProtocol;
-  private readonly problems: string[] = [];
-  private boundTo?: string;
 
   public constructor(scope: Construct, id: string, private readonly props: TritonPredictorProps) {
-    super(scope, id);
+    super(scope, id, 'predictor');
     this.protocol = props.protocol ?? TritonProtocol.V2;
-    this.node.addValidation({ validate: () => this.problems });
   }
 
   /** @internal */
   public _render(ctx: ComponentContext): PredictorRender {
     const props = this.props;
-    const problems: string[] = [];
-    if (this.boundTo) {
-      problems.push(`is already the predictor of InferenceService ${this.boundTo}; create one TritonPredictor per InferenceService`);
-    }
-    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
-
-    const component = renderComponent(props, props.logger, ctx);
-    problems.push(...component.problems);
+    const component = this._renderCommon(props, props.logger, ctx);
+    const problems = [...component.problems];
     const storage = props.storage._bind(ctx.kserveVersion);
     problems.push(...storage.problems);
     const credentials = storage.credentials;
@@ -176,7 +167,7 @@ export class TritonPredictor extends Construct {
       resources: { requests: quantities(resources.requests, Request.fromString), limits: quantities(limits, Limit.fromString) },
     };
 
-    this.problems.push(...problems);
+    this._report(problems);
     return {
       problems,
       credentials,
