@@ -6,7 +6,7 @@
  * Edit the placeholders below, then `npm run synth`.
  */
 import { App, AppProps, Size } from 'cdk8s';
-import { Cpu, InferenceServiceChart, KServeVersion, main, ScaleMetric } from '../lib';
+import { Cpu, InferenceServiceChart, KServeVersion, main, ScaleMetric, Validation } from '../lib';
 
 // ---- Placeholders: edit these ---------------------------------------------------------
 /** Name of the InferenceService; the Triton model directory must have the same name. */
@@ -31,7 +31,7 @@ export interface ReferenceAppOptions {
 /** Builds the reference app. */
 export function buildApp(props: AppProps = {}, options: ReferenceAppOptions = {}): App {
   const app = new App(props);
-  new InferenceServiceChart(app, MODEL_NAME, {
+  const chart = new InferenceServiceChart(app, MODEL_NAME, {
     namespace: NAMESPACE,
     kserveVersion: options.kserveVersion,
     // The Secret `test-azure-blob` is created outside Git (see README); only the
@@ -54,6 +54,9 @@ export function buildApp(props: AppProps = {}, options: ReferenceAppOptions = {}
       scaleTarget: 8,
     },
   });
+  // Triton's image is on nvcr.io, whose tags Knative cannot resolve to digests.
+  Validation.suppress(chart.predictor, 'ngc-tag-resolution',
+    'the cluster runs KServe\'s own install, which adds nvcr.io to Knative\'s registries-skipping-tag-resolving');
   return app;
 }
 

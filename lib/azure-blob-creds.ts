@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { KubeSecret, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { dnsSubdomainProblem, defined } from './_names';
+import { RULES } from './rules';
+import { addChecks, FindingList } from './validation';
+import { dnsSubdomainProblem, DNS_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 import { KServeVersion } from './kserve-version';
 import { IModelStorageCredentials } from './model-storage';
@@ -159,7 +161,15 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
     this.namespace = resolveNamespace(this, props.namespace);
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
     const source = (props.credentials ?? AzureCredentials.existingSecret('kserve-azure-blob'))._source;
-    const problems: string[] = defined(dnsSubdomainProblem('serviceAccountName', this.serviceAccountName));
+    const out = new FindingList(this, { kserveVersion: this.kserveVersion });
+    const nameProblem = (field: string, value: string) => {
+      const p = dnsSubdomainProblem(field, value);
+      if (p) out.add(RULES.OBJECT_NAME, field, value, p.slice(p.indexOf(') ') + 2));
+    };
+    nameProblem('serviceAccountName', this.serviceAccountName);
+    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
+      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\'');
+    }
 
     let annotations: Record<string, string> | undefined;
     switch (source.kind) {
@@ -175,7 +185,8 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
         const keys = azureSecretKeys(this.kserveVersion, authentication);
         const missing = keys.filter(k => !env[k]);
         if (missing.length > 0) {
-          problems.push(`credentials: environment variable(s) ${missing.join(', ')} must be set to create the ${authentication} Secret for KServe ${this.kserveVersion} (needed: ${keys.join(', ')})`);
+          out.add(RULES.CREDENTIALS, 'credentials (environment)', missing.join(', '), `must be set to create the ${authentication} Secret for KServe ${this.kserveVersion}, which needs ${keys.join(', ')}`,
+            { fix: `export ${missing.join(', ')} before synth, or use AzureCredentials.existingSecret()` });
         }
         const stringData = Object.fromEntries(keys.map(k => [k, env[k] ?? '']));
         this.secret = new KubeSecret(this, 'Secret', {
@@ -191,12 +202,11 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
           'azure.workload.identity/client-id': source.options.clientId,
           ...(source.options.tenantId ? { 'azure.workload.identity/tenant-id': source.options.tenantId } : {}),
         };
-        if (!source.options.clientId) problems.push('credentials: workload identity clientId must not be empty');
+        if (!source.options.clientId) out.add(RULES.CREDENTIALS, 'credentials.clientId', source.options.clientId, 'must be the client id of the managed identity for workload identity');
         break;
     }
     if (this.secretName !== undefined) {
-      const p = dnsSubdomainProblem('credentials: secret name', this.secretName);
-      if (p) problems.push(p);
+      nameProblem('credentials secretName', this.secretName);
     }
 
     this.serviceAccount = new KubeServiceAccount(this, 'Resource', {
@@ -204,6 +214,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
       secrets: this.secretName ? [{ name: this.secretName }] : undefined,
     });
     if (this.secret) this.serviceAccount.addDependency(this.secret);
-    this.node.addValidation({ validate: () => problems });
+    const findings = out.findings;
+    addChecks(this, () => findings);
   }
 }

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions, renderLogger } from './logger';
+import { DeploymentMode, RULES } from './rules';
+import { addChecks, FindingList } from './validation';
 
 /**
  * What an autoscaler scales a component on.
@@ -104,11 +106,6 @@ export interface ComponentOptions {
   readonly serviceAccountName?: string;
 }
 
-/** The deployment mode an InferenceService runs in. @internal */
-export enum DeploymentMode {
-  KNATIVE = 'Knative',
-}
-
 /** What a component needs to know about the InferenceService it renders into. @internal */
 export interface ComponentContext {
   readonly isvcName: string;
@@ -133,101 +130,64 @@ export interface ComponentExtension {
   logger?: { url: string; mode: string };
 }
 
-function isWhole(n: number): boolean {
-  return Number.isInteger(n);
-}
-
 /**
- * Validates and renders the fields shared by all components (kserve.md §1.1, §3.1 V12-V14,
- * §3.3). Returns problems as field-level messages; the caller prefixes the construct path.
+ * Renders the fields shared by all components. Values are written as given: the rules of
+ * kserve.md §3.1 V12-V14 and §3.3 are checked on the emitted object (`_checks.ts`), so values
+ * set through JSON patches are checked the same way.
  * @internal
  */
-export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext): { spec: ComponentExtension; problems: string[] } {
-  const problems: string[] = [];
+export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined): ComponentExtension {
   const { minReplicas, maxReplicas, scaleTarget, containerConcurrency, canaryTrafficPercent } = options;
-  const timeoutSeconds = options.timeout?.toSeconds();
-
-  if (minReplicas !== undefined && !(isWhole(minReplicas) && minReplicas >= 0)) {
-    problems.push(`minReplicas (${minReplicas}) must be a whole number of at least 0`);
-  }
-  if (maxReplicas !== undefined && !(isWhole(maxReplicas) && maxReplicas >= 0)) {
-    problems.push(`maxReplicas (${maxReplicas}) must be a whole number of at least 0 (0 means no maximum)`);
-  }
-  // KServe treats an unset minReplicas as 1 when comparing (webhook V12).
-  if (maxReplicas !== undefined && maxReplicas > 0 && maxReplicas < (minReplicas ?? 1)) {
-    problems.push(`minReplicas (${minReplicas ?? '1, the default'}) must not exceed maxReplicas (${maxReplicas})`);
-  }
-  const metric = options.scaleMetric;
-  if (ctx.deploymentMode === DeploymentMode.KNATIVE && metric && metric !== ScaleMetric.CONCURRENCY && metric !== ScaleMetric.RPS) {
-    problems.push(`scaleMetric (${metric}) must be concurrency or rps in Knative mode: cpu and memory need the Standard deployment mode`);
-  }
-  if (scaleTarget !== undefined && !(isWhole(scaleTarget) && scaleTarget >= 1)) {
-    problems.push(`scaleTarget (${scaleTarget}) must be a whole number of at least 1`);
-  }
-  if (containerConcurrency !== undefined && !(isWhole(containerConcurrency) && containerConcurrency >= 0 && containerConcurrency <= 1000)) {
-    problems.push(`containerConcurrency (${containerConcurrency}) must be a whole number from 0 to 1000 (Knative's container-concurrency-max-limit)`);
-  }
-  if (timeoutSeconds !== undefined && !(timeoutSeconds >= 1 && timeoutSeconds <= 600 && isWhole(timeoutSeconds))) {
-    problems.push(`timeout (${options.timeout!.toSeconds()}s) must be whole seconds from 1 to 600 (Knative's max-revision-timeout-seconds)`);
-  }
-  if (canaryTrafficPercent !== undefined && !(isWhole(canaryTrafficPercent) && canaryTrafficPercent >= 0 && canaryTrafficPercent <= 100)) {
-    problems.push(`canaryTrafficPercent (${canaryTrafficPercent}) must be a whole number from 0 to 100`);
-  }
-
+  // Fractional seconds are written as they are and reported by the timeout rule.
+  const timeout = options.timeout?.toSeconds({ integral: false });
   // KServe's default metric is concurrency; write it whenever a target is set so the pair reads as one.
-  const scaleMetric = metric ?? (scaleTarget !== undefined ? ScaleMetric.CONCURRENCY : undefined);
+  const scaleMetric = options.scaleMetric ?? (scaleTarget !== undefined ? ScaleMetric.CONCURRENCY : undefined);
   return {
-    problems,
-    spec: {
-      minReplicas,
-      maxReplicas,
-      scaleMetric,
-      scaleTarget,
-      containerConcurrency,
-      timeout: timeoutSeconds,
-      canaryTrafficPercent,
-      labels: options.labels,
-      annotations: options.annotations,
-      nodeSelector: options.nodeSelector,
-      serviceAccountName: options.serviceAccountName,
-      logger: renderLogger(logger),
-    },
+    minReplicas,
+    maxReplicas,
+    scaleMetric,
+    scaleTarget,
+    containerConcurrency,
+    timeout,
+    canaryTrafficPercent,
+    labels: options.labels,
+    annotations: options.annotations,
+    nodeSelector: options.nodeSelector,
+    serviceAccountName: options.serviceAccountName,
+    logger: renderLogger(logger),
   };
 }
 
 /**
  * Base of the InferenceService components (`TritonPredictor`, `PythonTransformer`): a component
- * belongs to one InferenceService, and the problems found when rendering it are reported under
- * its own construct path.
+ * belongs to exactly one InferenceService, and problems with its props are reported under its
+ * own construct path.
  */
 export abstract class InferenceServiceComponent extends Construct {
-  private readonly problems: string[] = [];
   private boundTo?: string;
 
   protected constructor(scope: Construct, id: string, private readonly role: string) {
     super(scope, id);
-    this.node.addValidation({ validate: () => this.problems });
+    addChecks(this, () => {
+      const out = new FindingList(this, { kserveVersion: KServeVersion.DEFAULT });
+      if (!this.boundTo) {
+        out.add(RULES.COMPONENT_BINDING, 'props', this.constructor.name, `must be passed to an InferenceService as its ${this.role}: it emits nothing on its own`);
+      }
+      return out.findings;
+    });
   }
 
   /**
    * Binds to the InferenceService of `ctx` and renders the shared component fields.
    * @internal
    */
-  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext): { spec: ComponentExtension; problems: string[] } {
-    const problems: string[] = [];
+  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext, out: FindingList): ComponentExtension {
     if (this.boundTo) {
-      problems.push(`is already the ${this.role} of InferenceService ${this.boundTo}; create one ${this.constructor.name} per InferenceService`);
+      out.add(RULES.COMPONENT_BINDING, 'props', `${ctx.namespace}/${ctx.isvcName}`, `must not be used twice: it is already the ${this.role} of InferenceService ${this.boundTo}`,
+        { scope: this, fix: `create one ${this.constructor.name} per InferenceService` });
+    } else {
+      this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
     }
-    this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
-    const common = renderComponent(options, logger, ctx);
-    return { spec: common.spec, problems: [...problems, ...common.problems] };
-  }
-
-  /**
-   * Records problems found while rendering, to be reported at synth.
-   * @internal
-   */
-  protected _report(problems: string[]): void {
-    this.problems.push(...problems);
+    return renderComponent(options, logger);
   }
 }

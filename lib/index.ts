@@ -11,3 +11,5 @@ export * from './python-transformer';
 export * from './inference-service';
 export * from './inference-service-chart';
 export * from './synth';
+export * from './rules';
+export * from './validation';

@@ -8,6 +8,8 @@ import { MessageDumper, MessageDumperProps } from './message-dumper';
 import { ModelStorage } from './model-storage';
 import { PythonTransformer, PythonTransformerOptions } from './python-transformer';
 import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
+import { DeploymentMode, RULES } from './rules';
+import { addChecks, FindingList } from './validation';
 import { DNS_LABEL } from './_names';
 
 /** A Triton model repository in Azure Blob Storage, for `InferenceServiceChart`. */
@@ -75,6 +77,13 @@ export interface InferenceServiceChartProps extends ChartProps {
   readonly kserveVersion?: KServeVersion;
 
   /**
+   * How KServe runs the components.
+   *
+   * @default DeploymentMode.KNATIVE
+   */
+  readonly deploymentMode?: DeploymentMode;
+
+  /**
    * The model repository in Azure Blob Storage. Give this or `modelUri`.
    *
    * @default - none
@@ -131,14 +140,15 @@ export class InferenceServiceChart extends Chart {
     super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
     const name = props.name ?? id;
     const kserveVersion = props.kserveVersion;
-    const problems: string[] = [];
+    const out = new FindingList(this, { kserveVersion: kserveVersion ?? KServeVersion.DEFAULT });
     if (!DNS_LABEL.test(id)) {
-      problems.push(`chart id (${JSON.stringify(id)}) must be lowercase letters, digits and '-': cdk8s otherwise adds a hash to the file name in dist/`);
+      out.add(RULES.OBJECT_NAME, 'chart id', id, 'must be lowercase letters, digits and \'-\': cdk8s otherwise adds a hash to the file name in dist/');
     }
     if ((props.azureBlob === undefined) === (props.modelUri === undefined)) {
-      problems.push('give exactly one of azureBlob and modelUri: where the Triton model repository is');
+      out.add(RULES.COMPONENT_BINDING, 'azureBlob, modelUri', props.azureBlob ? 'both' : 'neither', 'must be exactly one: where the Triton model repository is');
     }
-    this.node.addValidation({ validate: () => problems });
+    const findings = out.findings;
+    addChecks(this, () => findings);
 
     let storage: ModelStorage;
     if (props.azureBlob) {
@@ -156,7 +166,7 @@ export class InferenceServiceChart extends Chart {
     const logging = props.logging ?? {};
     let logger: LoggerOptions | undefined;
     if (logging.enabled ?? true) {
-      this.messageDumper = new MessageDumper(this, 'message-dumper', logging.messageDumper);
+      this.messageDumper = new MessageDumper(this, 'message-dumper', { kserveVersion, ...logging.messageDumper });
       logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL };
     }
 
@@ -167,6 +177,7 @@ export class InferenceServiceChart extends Chart {
     this.inferenceService = new InferenceService(this, 'inference-service', {
       name,
       kserveVersion,
+      deploymentMode: props.deploymentMode,
       predictor: this.predictor,
       transformer: this.transformer,
     });

@@ -1,11 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject, toJson_InferenceServiceSpec } from '../imports/serving.kserve.io';
-import { ComponentContext, DeploymentMode } from './component';
+import { ComponentContext } from './component';
 import { KServeVersion } from './kserve-version';
 import { PythonTransformer } from './python-transformer';
-import { TritonPredictor } from './triton-predictor';
-import { defined, dnsLabelProblem, DNS_1035_LABEL } from './_names';
+import { DeploymentMode, RULES } from './rules';
+import { TritonPredictor, TritonProtocol } from './triton-predictor';
+import { addChecks, FindingList } from './validation';
+import { checkInferenceService, deploymentModeAnnotation } from './_checks';
+import { DNS_1035_LABEL, DNS_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 
 /** Props of `InferenceService`. */
@@ -33,6 +36,14 @@ export interface InferenceServiceProps {
    */
   readonly kserveVersion?: KServeVersion;
 
+  /**
+   * How KServe runs the components: Knative Serving (scale to zero, revisions) or plain
+   * Deployments with an HPA.
+   *
+   * @default DeploymentMode.KNATIVE
+   */
+  readonly deploymentMode?: DeploymentMode;
+
   /** The Triton predictor. */
   readonly predictor: TritonPredictor;
 
@@ -59,14 +70,8 @@ export interface InferenceServiceProps {
   readonly annotations?: Record<string, string>;
 }
 
-/** Annotations this construct owns, or that KServe ignores (kserve.md §2). */
-const RESERVED_ANNOTATIONS: Record<string, string> = {
-  'serving.kserve.io/deploymentMode': 'it is written from the deployment mode, spelled for the target KServe version',
-  'autoscaling.knative.dev/min-scale': 'KServe strips it; set minReplicas',
-  'autoscaling.knative.dev/max-scale': 'KServe strips it; set maxReplicas',
-  'autoscaling.knative.dev/minScale': 'KServe strips it; set minReplicas',
-  'autoscaling.knative.dev/maxScale': 'KServe strips it; set maxReplicas',
-};
+/** The InferenceServices of each app, for checks that compare them (Azure prefix overlaps). */
+const inApp = new WeakMap<IConstruct, InferenceService[]>();
 
 /**
  * A KServe InferenceService (`serving.kserve.io/v1beta1`) in Knative mode, with a Triton
@@ -85,45 +90,60 @@ export class InferenceService extends Construct {
   /** The InferenceService object. */
   public readonly resource: ApiObject;
 
+  /** How KServe runs the components. */
+  public readonly deploymentMode: DeploymentMode;
+  /** `<account>/<container>/<path>` of the model, when it is in Azure Blob Storage. @internal */
+  public readonly _azurePrefix?: string;
+
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
+    this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
     const version = this.kserveVersion;
-    // 0.16 renamed Serverless to Knative; older controllers do not know the new spelling.
-    this.deploymentModeAnnotation = version.isAtLeast(KServeVersion.V0_16) ? 'Knative' : 'Serverless';
+    const mode = this.deploymentMode;
+    this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
 
-    const problems: string[] = [...defined(dnsLabelProblem('namespace', this.namespace))];
+    const out = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
+    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
+      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit');
+    }
     if (!DNS_1035_LABEL.test(this.name)) {
-      problems.push(`name (${JSON.stringify(this.name)}) must be lowercase letters, digits and '-', start with a letter and end with a letter or digit (KServe's webhook rejects anything else)`);
+      out.add(RULES.NAME, 'name', this.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)');
     }
-    // Knative names the transformer's Service `<name>-transformer`; it must stay a DNS label (kserve.md §3.4).
-    const longest = `${this.name}-${props.transformer ? 'transformer' : 'predictor'}`;
-    if (longest.length > 63) {
-      problems.push(`name (${JSON.stringify(this.name)}, ${this.name.length} characters) must be at most ${63 - longest.length + this.name.length} characters: KServe creates the Knative Service ${JSON.stringify(longest)}, which must fit a 63-character DNS label`);
+    const component = props.transformer ? 'transformer' : 'predictor';
+    // Knative names the component Service `<name>-<component>`; it must stay a DNS label (kserve.md §3.4).
+    const service = `${this.name}-${component}`;
+    if (service.length > 63) {
+      out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - component.length - 1} characters (it has ${this.name.length}): KServe creates the Knative Service ${JSON.stringify(service)}, which must fit a 63-character DNS label`);
     }
-    for (const [key, why] of Object.entries(RESERVED_ANNOTATIONS)) {
-      if (props.annotations && key in props.annotations) problems.push(`annotations: remove ${key}: ${why}`);
+    // Standard mode: pod label `isvc.<name>-<component>` and host label `<name>-<component>-<namespace>` (kserve#4807).
+    const podLabel = `isvc.${service}`;
+    const hostLabel = `${service}-${this.namespace}`;
+    if (podLabel.length > 63) {
+      out.add(RULES.NAME_LENGTH_STANDARD, 'name', this.name, `must be at most ${63 - podLabel.length + this.name.length} characters (it has ${this.name.length}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
+    }
+    if (hostLabel.length > 63) {
+      out.add(RULES.NAME_LENGTH_STANDARD, 'name and namespace', `${this.name}, ${this.namespace}`, `must be at most ${63 - component.length - 2} characters together (they have ${this.name.length + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
+    }
+    if (props.annotations && 'serving.kserve.io/deploymentMode' in props.annotations) {
+      out.add(RULES.ANNOTATIONS, 'annotations["serving.kserve.io/deploymentMode"]', props.annotations['serving.kserve.io/deploymentMode'], 'must not be set: it is written from deploymentMode, spelled for the target KServe version', { fix: 'set deploymentMode' });
     }
 
-    const ctx: ComponentContext = {
-      isvcName: this.name,
-      namespace: this.namespace,
-      kserveVersion: version,
-      deploymentMode: DeploymentMode.KNATIVE,
-    };
-    const predictor = props.predictor._render(ctx);
+    const ctx: ComponentContext = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
+    const predictor = props.predictor._render(ctx, out);
     const credentials = predictor.credentials;
     if (credentials) {
       if (credentials.namespace !== this.namespace) {
-        problems.push(`predictor storage credentials are in namespace ${JSON.stringify(credentials.namespace)} but the InferenceService is in ${JSON.stringify(this.namespace)}: the ServiceAccount and Secret must be in the same namespace`);
+        out.add(RULES.CREDENTIALS, 'predictor storage credentials namespace', credentials.namespace, `must be the InferenceService's namespace (${JSON.stringify(this.namespace)}): the ServiceAccount and Secret must be beside it`);
       }
       if (credentials.kserveVersion !== version) {
-        problems.push(`predictor storage credentials target KServe ${credentials.kserveVersion} but the InferenceService targets ${version}: give both the same kserveVersion (the Secret keys differ)`);
+        out.add(RULES.CREDENTIALS, 'predictor storage credentials kserveVersion', credentials.kserveVersion.name, `must be the InferenceService's (${version}): the Secret keys differ by version`);
       }
     }
-    const transformer = props.transformer?._render(ctx, props.predictor.protocol);
+    const transformer = props.transformer?._render(ctx, props.predictor.protocol, out);
+    this._azurePrefix = predictor.storage.azurePrefix;
 
     // A plain ApiObject, not the generated class: its toJson() rebuilds the object from the
     // fields of the pruned import and would silently drop JSON-patched fields it does not know.
@@ -150,7 +170,32 @@ export class InferenceService extends Construct {
     for (const dep of [...predictor.dependencies, ...transformer?.dependencies ?? []]) {
       if (isConstruct(dep)) this.resource.addDependency(dep);
     }
-    this.node.addValidation({ validate: () => problems });
+
+    const root = this.node.root;
+    inApp.set(root, [...inApp.get(root) ?? [], this]);
+    const renderFindings = out.findings;
+    addChecks(this, () => {
+      // The emitted object, with every JSON patch applied.
+      const final = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
+      checkInferenceService(final, this.resource.toJson(), {
+        version, mode, isvc: this, predictor: props.predictor, transformer: props.transformer,
+        renderedStorageUri: predictor.storage,
+      }, { grpc: props.predictor.protocol === TritonProtocol.GRPC_V2 });
+      this.checkPrefixOverlap(final, props.predictor);
+      return [...renderFindings, ...final.findings];
+    });
+  }
+
+  private checkPrefixOverlap(out: FindingList, scope: IConstruct): void {
+    const own = this._azurePrefix;
+    if (!own) return;
+    for (const other of inApp.get(this.node.root) ?? []) {
+      const theirs = other._azurePrefix;
+      if (other === this || !theirs || theirs === own || !theirs.startsWith(own)) continue;
+      out.add(RULES.AZURE_PREFIX, 'storage path', own.split('/').slice(2).join('/'),
+        `also matches ${theirs.split('/').slice(2).join('/')} (the model of ${other.node.path}): KServe downloads every blob whose name starts with the path`,
+        { scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+    }
   }
 
   /** Name of the predictor's Knative Service (and in-cluster host `<it>.<namespace>`). */

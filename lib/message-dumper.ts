@@ -6,10 +6,14 @@ import {
   ServiceSpecTemplateSpecContainersResourcesLimits as Limit,
   ServiceSpecTemplateSpecContainersResourcesRequests as Request,
 } from '../imports/serving.knative.dev';
-import { dnsLabelProblem, DNS_1035_LABEL, defined } from './_names';
-import { resolveNamespace } from './_scope';
+import { KServeVersion } from './kserve-version';
 import { ILoggerSink } from './logger';
-import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
+import { RULES } from './rules';
+import { addChecks, FindingList } from './validation';
+import { checkKnativeService } from './_checks';
+import { DNS_1035_LABEL, DNS_LABEL } from './_names';
+import { resolveNamespace } from './_scope';
 
 /**
  * The CloudEvents `event_display` image, pinned by digest (the digest Knative's own `func`
@@ -57,6 +61,14 @@ export interface MessageDumperProps {
   readonly clusterLocal?: boolean;
 
   /**
+   * The KServe version it runs beside: the Service is checked against the Knative Serving
+   * release paired with it (1.10 for 0.11, 1.21 otherwise).
+   *
+   * @default KServeVersion.DEFAULT
+   */
+  readonly kserveVersion?: KServeVersion;
+
+  /**
    * CPU and memory of the dumper container.
    *
    * @default - 100m CPU and 128Mi memory, requests equal to limits
@@ -86,18 +98,23 @@ export class MessageDumper extends Construct implements ILoggerSink {
     const minScale = props.minScale ?? 1;
     const image = props.image ?? EVENT_DISPLAY_IMAGE;
 
-    const problems: string[] = [
-      ...defined(dnsLabelProblem('name', this.name), dnsLabelProblem('namespace', this.namespace)),
-      ...resourceProblems('resources', props.resources),
-    ];
-    if (!DNS_1035_LABEL.test(this.name)) {
-      problems.push(`name (${JSON.stringify(this.name)}) must start with a letter: Knative Service names are DNS-1035 labels`);
+    const version = props.kserveVersion ?? KServeVersion.DEFAULT;
+    const out = new FindingList(this, { kserveVersion: version });
+    if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {
+      out.add(RULES.OBJECT_NAME, 'name', this.name, 'must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)');
+    }
+    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
+      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\'');
     }
     if (!Number.isInteger(minScale) || minScale < 0) {
-      problems.push(`minScale (${minScale}) must be a whole number of at least 0`);
+      out.add(RULES.REPLICAS, 'minScale', minScale, 'must be a whole number of at least 0');
     }
-    if (image.trim() === '') problems.push('image must not be empty');
-    this.node.addValidation({ validate: () => problems });
+    const propFindings = out.findings;
+    addChecks(this, () => {
+      const final = new FindingList(this, { kserveVersion: version });
+      checkKnativeService(final, this.resource.toJson(), version, this);
+      return [...propFindings, ...final.findings];
+    });
 
     const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
     // Plain ApiObject so JSON patches survive toJson() (see InferenceService).

@@ -1,4 +1,5 @@
 import { KServeVersion } from './kserve-version';
+import { AZURE_ACCOUNT, AZURE_CONTAINER, azureBlobLocation } from './_checks';
 
 /**
  * Credentials that let KServe's storage initializer read the model: a ServiceAccount the
@@ -40,24 +41,21 @@ export interface ModelUriOptions {
   readonly credentials?: IModelStorageCredentials;
 }
 
+/** A problem with the props of a storage source. @internal */
+export interface StorageProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
+}
+
 /** What a storage source contributes to a predictor. @internal */
 export interface ModelStorageBinding {
   readonly storageUri: string;
   readonly credentials?: IModelStorageCredentials;
-  readonly problems: string[];
+  /** Whether the URI was built from parts checked here (else the URI itself is checked). */
+  readonly partsChecked: boolean;
+  readonly problems: StorageProblem[];
 }
-
-/** URI prefixes the KServe controller accepts for `storageUri`, by version (kserve.md §3.2). */
-function supportedPrefixes(version: KServeVersion): string[] {
-  const prefixes = ['gs://', 's3://', 'pvc://', 'file://', 'https://', 'http://', 'hdfs://', 'webhdfs://'];
-  if (version.isAtLeast(KServeVersion.V0_12)) prefixes.push('oci://');
-  if (version.isAtLeast(KServeVersion.V0_15)) prefixes.push('hf://');
-  if (version.isAtLeast(KServeVersion.V0_20)) prefixes.push('oci+native://');
-  return prefixes;
-}
-
-const AZURE_ACCOUNT = /^[a-z0-9]{3,24}$/;
-const AZURE_CONTAINER = /^(\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$/;
 
 /**
  * Where the model repository is, and how KServe gets credentials to read it.
@@ -81,45 +79,52 @@ export abstract class ModelStorage {
 
   /** @internal */
   public abstract _bind(version: KServeVersion): ModelStorageBinding;
+
+  /** `<account>/<container>/<path>` of an Azure Blob location, checked for name-prefix overlaps. @internal */
+  public abstract readonly _azurePrefix?: string;
 }
 
 class AzureBlobStorage extends ModelStorage {
+  public readonly _azurePrefix: string;
+
   constructor(private readonly location: AzureBlobLocation) {
     super();
+    this._azurePrefix = `${location.account}/${location.container}/${location.path.replace(/^\/+|\/+$/g, '')}`;
   }
 
   public _bind(): ModelStorageBinding {
     const { account, container, credentials } = this.location;
     const path = this.location.path.replace(/^\/+|\/+$/g, '');
-    const problems: string[] = [];
+    const problems: StorageProblem[] = [];
     if (!AZURE_ACCOUNT.test(account)) {
-      problems.push(`storage account (${JSON.stringify(account)}) must be 3 to 24 lowercase letters and digits`);
+      problems.push({ field: 'storage.account', value: account, expected: 'must be 3 to 24 lowercase letters and digits' });
     }
     if (!AZURE_CONTAINER.test(container)) {
-      problems.push(`storage container (${JSON.stringify(container)}) must be 3 to 63 lowercase letters, digits and single '-', starting and ending with a letter or digit`);
+      problems.push({ field: 'storage.container', value: container, expected: 'must be 3 to 63 lowercase letters, digits and single \'-\', starting and ending with a letter or digit' });
     }
     if (path === '') {
-      problems.push('storage path must name a folder inside the container: KServe needs at least one path segment after the container');
+      problems.push({ field: 'storage.path', value: this.location.path, expected: 'must name a folder inside the container: KServe needs at least one path segment after the container' });
     }
     return {
       storageUri: `https://${account}.blob.core.windows.net/${container}/${path}/`,
       credentials,
+      partsChecked: true,
       problems,
     };
   }
 }
 
 class UriStorage extends ModelStorage {
+  public readonly _azurePrefix?: string;
+
   constructor(private readonly uri: string, private readonly credentials?: IModelStorageCredentials) {
     super();
+    const azure = azureBlobLocation(uri);
+    this._azurePrefix = azure && `${azure.account}/${azure.container}/${azure.path}`;
   }
 
-  public _bind(version: KServeVersion): ModelStorageBinding {
-    const prefixes = supportedPrefixes(version);
-    const problems: string[] = [];
-    if (!prefixes.some(p => this.uri.startsWith(p))) {
-      problems.push(`storage uri (${JSON.stringify(this.uri)}) must start with one of ${prefixes.join(' ')} on KServe ${version}`);
-    }
-    return { storageUri: this.uri, credentials: this.credentials, problems };
+  /** The URI itself is checked on the emitted InferenceService (scheme per version, Azure form). */
+  public _bind(): ModelStorageBinding {
+    return { storageUri: this.uri, credentials: this.credentials, partsChecked: false, problems: [] };
   }
 }

@@ -11,7 +11,9 @@ import { ComponentContext, ComponentOptions, InferenceServiceComponent } from '.
 import { EnvValue, renderEnv } from './env';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions } from './logger';
-import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
+import { RULES } from './rules';
+import { FindingList } from './validation';
 import { compact } from './_names';
 
 /** Everything about a Python transformer except where it logs. */
@@ -98,59 +100,52 @@ export class PythonTransformer extends InferenceServiceComponent {
     super(scope, id, 'transformer');
   }
 
-  /** @internal */
-  public _render(ctx: ComponentContext, predictorProtocol: string): { spec: InferenceServiceSpecTransformer; problems: string[]; dependencies: unknown[] } {
+  /**
+   * Renders the transformer for an InferenceService; problems with the props go to `out`.
+   * @internal
+   */
+  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { spec: InferenceServiceSpecTransformer; dependencies: unknown[] } {
     const props = this.props;
-    const component = this._renderCommon(props, props.logger, ctx);
-    const problems = [...component.problems];
-    problems.push(...resourceProblems('resources', props.resources));
+    const component = this._renderCommon(props, props.logger, ctx, out);
+    const flagProblem = (field: string, value: unknown, expected: string) => out.add(RULES.TRANSFORMER_FLAGS, field, value, expected, { scope: this });
 
-    if (!props.image || props.image.trim() === '') problems.push('image must not be empty');
     for (const arg of props.args ?? []) {
       const flag = arg.split('=')[0];
-      if (DERIVED_FLAGS[flag]) problems.push(`args: remove ${flag}: ${DERIVED_FLAGS[flag]}`);
+      if (DERIVED_FLAGS[flag]) flagProblem('args', arg, `must not set ${flag}: ${DERIVED_FLAGS[flag]}`);
     }
 
     const version = ctx.kserveVersion;
     const flags: string[] = ['--protocol', predictorProtocol, '--predictor_protocol', predictorProtocol];
     if (props.predictorRequestTimeout) {
-      const seconds = props.predictorRequestTimeout.toSeconds();
-      if (!version.isAtLeast(KServeVersion.V0_12)) problems.push(`predictorRequestTimeout needs KServe 0.12 or newer (target is ${version})`);
-      if (!(Number.isInteger(seconds) && seconds >= 1)) problems.push(`predictorRequestTimeout (${seconds}s) must be whole seconds, at least 1`);
+      const seconds = props.predictorRequestTimeout.toSeconds({ integral: false });
+      if (!version.isAtLeast(KServeVersion.V0_12)) flagProblem('predictorRequestTimeout', `${seconds}s`, `needs KServe 0.12 or newer (target is ${version})`);
+      if (!(Number.isInteger(seconds) && seconds >= 1)) flagProblem('predictorRequestTimeout', `${seconds}s`, 'must be whole seconds, at least 1');
       flags.push('--predictor_request_timeout_seconds', String(seconds));
     }
     if (props.predictorRequestRetries !== undefined) {
       const retries = props.predictorRequestRetries;
-      if (!version.isAtLeast(KServeVersion.V0_15)) problems.push(`predictorRequestRetries needs KServe 0.15 or newer (target is ${version})`);
-      if (!(Number.isInteger(retries) && retries >= 0)) problems.push(`predictorRequestRetries (${retries}) must be a whole number of at least 0`);
+      if (!version.isAtLeast(KServeVersion.V0_15)) flagProblem('predictorRequestRetries', retries, `needs KServe 0.15 or newer (target is ${version})`);
+      if (!(Number.isInteger(retries) && retries >= 0)) flagProblem('predictorRequestRetries', retries, 'must be a whole number of at least 0');
       flags.push('--predictor_request_retries', String(retries));
     }
     if (props.enablePredictorHealthCheck) {
-      if (!version.isAtLeast(KServeVersion.V0_15)) problems.push(`enablePredictorHealthCheck needs KServe 0.15 or newer (target is ${version})`);
+      if (!version.isAtLeast(KServeVersion.V0_15)) flagProblem('enablePredictorHealthCheck', true, `needs KServe 0.15 or newer (target is ${version})`);
       flags.push('--enable_predictor_health_check');
     }
 
-    const env = renderEnv(props.env);
-    for (const e of env ?? []) {
-      // KServe 0.18+ rejects PYTHONPATH in any container (webhook V4).
-      if (e.name === 'PYTHONPATH') problems.push('env: PYTHONPATH must not be set: KServe 0.18+ rejects it; bake the path into the image');
-    }
-
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
-    this._report(problems);
     return {
-      problems,
       dependencies: [props.logger?.sink],
       spec: compact<InferenceServiceSpecTransformer>({
-        ...component.spec,
-        scaleMetric: component.spec.scaleMetric as ScaleMetricWire | undefined,
-        logger: component.spec.logger && { ...component.spec.logger, mode: component.spec.logger.mode as LoggerModeWire },
+        ...component,
+        scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
+        logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
         containers: [{
           // KServe's webhook renames the first container to this; naming it avoids GitOps drift.
           name: 'kserve-container',
           image: props.image,
           args: [...flags, ...(props.args ?? [])],
-          env,
+          env: renderEnv(props.env),
           resources: {
             requests: quantities(resources.requests, Request.fromString),
             limits: quantities(resources.limits, Limit.fromString),

@@ -1,23 +1,49 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
+import { Severity } from './rules';
+import { Finding, formatFinding, Validation } from './validation';
 
-/**
- * Every validation problem in the app, one line each: `<construct path>: <message>`.
- */
-export function collectProblems(app: App): string[] {
-  const problems: string[] = [];
-  for (const construct of app.node.findAll()) {
-    for (const message of construct.node.validate()) {
-      problems.push(`${construct.node.path}: ${message}`);
-    }
-  }
-  return problems;
+/** Options of `synthToDirectory` and `main`. */
+export interface SynthOptions {
+  /**
+   * Treat warnings as errors: any unsuppressed warning fails the synth.
+   *
+   * @default false
+   */
+  readonly strict?: boolean;
 }
 
-/** Thrown by `synthToDirectory` when the app has validation problems. */
+/** What a successful synth found that did not stop it. */
+export interface SynthResult {
+  /** Unsuppressed warnings, printed by `main` on every synth. */
+  readonly warnings: Finding[];
+  /** Findings switched off with `Validation.suppress`, with their reasons. */
+  readonly suppressed: Finding[];
+}
+
+/**
+ * Every unsuppressed error in the app (and every warning when `strict`), one line each:
+ * `<construct path>: error [<rule>] <field> (<value>) <expected>; fix: <fix>`.
+ */
+export function collectProblems(app: App, options: SynthOptions = {}): string[] {
+  return failing(Validation.findings(app), options).map(formatFinding);
+}
+
+function failing(findings: Finding[], options: SynthOptions): Finding[] {
+  return findings.filter(f => !f.suppressedBecause && (f.rule.severity === Severity.ERROR || options.strict));
+}
+
+/** Thrown by `synthToDirectory` when the app has problems; nothing was written. */
 export class SynthError extends Error {
-  public constructor(public readonly problems: string[]) {
+  public constructor(
+    /** The problems, one line each. */
+    public readonly problems: string[],
+    /** The same problems as findings. */
+    public readonly findings: Finding[] = [],
+    /** Unsuppressed warnings that did not fail the synth on their own. */
+    public readonly warnings: Finding[] = [],
+  ) {
     super(`synth failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written:\n${problems.map(p => `  ${p}`).join('\n')}`);
     this.name = 'SynthError';
   }
@@ -31,7 +57,7 @@ export class SynthError extends Error {
  * @param build creates the app; it receives the `AppProps` (the staging `outdir`) to use
  * @throws SynthError listing every problem
  */
-export function synthToDirectory(build: (props: AppProps) => App, outdir: string): void {
+export function synthToDirectory(build: (props: AppProps) => App, outdir: string, options: SynthOptions = {}): SynthResult {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -40,13 +66,19 @@ export function synthToDirectory(build: (props: AppProps) => App, outdir: string
   fs.chmodSync(staging, 0o777 & ~process.umask());
   try {
     const app = build({ outdir: staging });
-    const problems = collectProblems(app);
-    if (problems.length > 0) throw new SynthError(problems);
+    const findings = Validation.findings(app);
+    const problems = failing(findings, options);
+    const warnings = findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause);
+    if (problems.length > 0) throw new SynthError(problems.map(formatFinding), problems, options.strict ? [] : warnings);
     app.synth();
     const previous = `${staging}.previous`;
     if (fs.existsSync(target)) fs.renameSync(target, previous);
     fs.renameSync(staging, target);
     fs.rmSync(previous, { recursive: true, force: true });
+    return {
+      warnings,
+      suppressed: findings.filter(f => f.suppressedBecause),
+    };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -54,18 +86,27 @@ export function synthToDirectory(build: (props: AppProps) => App, outdir: string
 
 /**
  * Entry point of an app script: synthesizes into `CDK8S_OUTDIR` (else `dist`) with
- * `synthToDirectory`, prints problems without a stack trace and sets a failing exit code.
+ * `synthToDirectory`, prints warnings and problems without a stack trace and sets a failing
+ * exit code. Strict mode: the `--strict` argument or `CDK8S_KSERVE_STRICT=1`.
  */
-export function main(build: (props: AppProps) => App): void {
+export function main(build: (props: AppProps) => App, options: SynthOptions = {}): void {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  const strict = options.strict ?? (process.argv.includes('--strict') || process.env.CDK8S_KSERVE_STRICT === '1');
   try {
-    synthToDirectory(build, outdir);
+    printWarnings(synthToDirectory(build, outdir, { strict }).warnings);
   } catch (e) {
     if (e instanceof SynthError) {
       process.stderr.write(`${e.message}\n`);
+      printWarnings(e.warnings);
       process.exitCode = 1;
       return;
     }
     throw e;
   }
+}
+
+function printWarnings(warnings: Finding[]): void {
+  if (warnings.length === 0) return;
+  for (const w of warnings) process.stderr.write(`${formatFinding(w)}\n`);
+  process.stderr.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}: fix, or Validation.suppress(scope, ruleId, reason); --strict fails on warnings\n`);
 }

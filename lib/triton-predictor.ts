@@ -11,7 +11,9 @@ import { ComponentContext, ComponentOptions, InferenceServiceComponent } from '.
 import { EnvValue, renderEnv } from './env';
 import { LoggerOptions } from './logger';
 import { IModelStorageCredentials, ModelStorage } from './model-storage';
-import { ContainerResources, Cpu, quantities, resolveResources, resourceProblems } from './resources';
+import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
+import { RULES } from './rules';
+import { FindingList } from './validation';
 import { compact } from './_names';
 
 /** The inference protocol Triton serves through KServe. */
@@ -110,8 +112,9 @@ export interface TritonPredictorProps extends TritonPredictorOptions {
 /** Rendered predictor. @internal */
 export interface PredictorRender {
   readonly spec: InferenceServiceSpecPredictor;
-  readonly problems: string[];
   readonly credentials?: IModelStorageCredentials;
+  /** The storage URI as built, and whether its Azure parts were checked from props. */
+  readonly storage: { readonly uri: string; readonly partsChecked: boolean; readonly azurePrefix?: string };
   /** Objects that must be applied before the InferenceService. */
   readonly dependencies: unknown[];
 }
@@ -129,26 +132,28 @@ export class TritonPredictor extends InferenceServiceComponent {
     this.protocol = props.protocol ?? TritonProtocol.V2;
   }
 
-  /** @internal */
-  public _render(ctx: ComponentContext): PredictorRender {
+  /**
+   * Renders the predictor for an InferenceService; problems with the props go to `out`.
+   * @internal
+   */
+  public _render(ctx: ComponentContext, out: FindingList): PredictorRender {
     const props = this.props;
-    const component = this._renderCommon(props, props.logger, ctx);
-    const problems = [...component.problems];
+    const component = this._renderCommon(props, props.logger, ctx, out);
     const storage = props.storage._bind(ctx.kserveVersion);
-    problems.push(...storage.problems);
+    for (const p of storage.problems) out.add(RULES.STORAGE_URI, p.field, p.value, p.expected, { scope: this });
     const credentials = storage.credentials;
 
     const gpus = props.gpus ?? 0;
     if (!(Number.isInteger(gpus) && gpus >= 0)) {
-      problems.push(`gpus (${gpus}) must be a whole number of at least 0`);
+      out.add(RULES.RESOURCES, 'gpus', gpus, 'must be a whole number of at least 0', { scope: this });
     }
-    problems.push(...resourceProblems('resources', props.resources));
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(2), memory: Size.gibibytes(8) });
     const limits = gpus > 0 ? { ...resources.limits, [props.gpuResourceName ?? 'nvidia.com/gpu']: String(gpus) } : resources.limits;
 
     const serviceAccountName = props.serviceAccountName ?? credentials?.serviceAccountName;
     if (credentials && props.serviceAccountName && props.serviceAccountName !== credentials.serviceAccountName) {
-      problems.push(`serviceAccountName (${JSON.stringify(props.serviceAccountName)}) differs from the storage credentials' ServiceAccount (${JSON.stringify(credentials.serviceAccountName)}): the storage initializer would run without the credentials; leave serviceAccountName unset`);
+      out.add(RULES.CREDENTIALS, 'serviceAccountName', props.serviceAccountName, `must be the storage credentials' ServiceAccount (${JSON.stringify(credentials.serviceAccountName)}): the storage initializer would run without the credentials`,
+        { scope: this, fix: 'leave serviceAccountName unset' });
     }
 
     const shm = props.sharedMemorySize;
@@ -167,19 +172,18 @@ export class TritonPredictor extends InferenceServiceComponent {
       resources: { requests: quantities(resources.requests, Request.fromString), limits: quantities(limits, Limit.fromString) },
     };
 
-    this._report(problems);
     return {
-      problems,
       credentials,
+      storage: { uri: storage.storageUri, partsChecked: storage.partsChecked, azurePrefix: props.storage._azurePrefix },
       dependencies: [credentials, props.logger?.sink],
       spec: compact<InferenceServiceSpecPredictor>({
-        ...component.spec,
-        scaleMetric: component.spec.scaleMetric as ScaleMetricWire | undefined,
-        logger: component.spec.logger && { ...component.spec.logger, mode: component.spec.logger.mode as LoggerModeWire },
+        ...component,
+        scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
+        logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
         serviceAccountName,
         labels: credentials && Object.keys(credentials.podLabels).length > 0
-          ? { ...credentials.podLabels, ...component.spec.labels }
-          : component.spec.labels,
+          ? { ...credentials.podLabels, ...component.labels }
+          : component.labels,
         volumes: shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : undefined,
         model,
       }),

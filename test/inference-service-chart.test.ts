@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { AzureCredentials, InferenceServiceChart, KServeVersion, LoggerMode } from '../lib';
-import { problemsOf, synth } from './util';
+import { synth } from './util';
 
 describe('InferenceServiceChart', () => {
   test('minimal props: model URI, logging on, objects in apply order', () => {
@@ -43,12 +43,4 @@ describe('InferenceServiceChart', () => {
     expect(require('fs').readdirSync(app.outdir)).toEqual(['iris.k8s.yaml']);
   });
 
-  test('fails when the chart id would give a hashed file name and no model is given', () => {
-    const chart = new InferenceServiceChart(Testing.app(), 'Iris', { name: 'iris' } as any);
-    expect(problemsOf(chart)).toEqual([
-      'Iris: chart id ("Iris") must be lowercase letters, digits and \'-\': cdk8s otherwise adds a hash to the file name in dist/',
-      'Iris: give exactly one of azureBlob and modelUri: where the Triton model repository is',
-      'Iris/predictor: storage uri ("") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// oci:// hf:// oci+native:// on KServe 0.20',
-    ]);
-  });
 });

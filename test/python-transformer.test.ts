@@ -3,7 +3,7 @@ import {
   Cpu, EnvValue, InferenceService, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, ScaleMetric, TritonPredictor, TritonProtocol,
 } from '../lib';
-import { newChart, only, problemsOf, synth } from './util';
+import { newChart, only, synth } from './util';
 
 function build(props: PythonTransformerProps, options: { kserveVersion?: KServeVersion; protocol?: TritonProtocol } = {}) {
   const chart = newChart();
@@ -62,27 +62,4 @@ describe('PythonTransformer', () => {
     });
   });
 
-  test('fails when args set flags that KServe or the construct derive', () => {
-    expect(problemsOf(build({ image: 'x:1', args: ['--predictor_host=m.default.example.com', '--protocol', 'v1'] }))).toEqual([
-      'test/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
-      'test/transformer: args: remove --protocol: it is derived from the predictor\'s protocol',
-    ]);
-  });
-
-  test('fails when SDK flags are used on a KServe version that lacks them', () => {
-    const chart = build({ image: 'x:1', predictorRequestTimeout: Duration.seconds(30), predictorRequestRetries: 1, enablePredictorHealthCheck: true },
-      { kserveVersion: KServeVersion.V0_11 });
-    expect(problemsOf(chart)).toEqual([
-      'test/transformer: predictorRequestTimeout needs KServe 0.12 or newer (target is 0.11)',
-      'test/transformer: predictorRequestRetries needs KServe 0.15 or newer (target is 0.11)',
-      'test/transformer: enablePredictorHealthCheck needs KServe 0.15 or newer (target is 0.11)',
-    ]);
-  });
-
-  test('fails when PYTHONPATH is set or the image is empty', () => {
-    expect(problemsOf(build({ image: ' ', env: { PYTHONPATH: EnvValue.fromValue('/app') } }))).toEqual([
-      'test/transformer: image must not be empty',
-      'test/transformer: env: PYTHONPATH must not be set: KServe 0.18+ rejects it; bake the path into the image',
-    ]);
-  });
 });

@@ -13,6 +13,9 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as YAML from 'yaml';
+import { strictCrdSchema } from '../scripts/crd-schema';
+
+export { strictCrdSchema };
 
 export const CRDS = path.resolve(__dirname, '..', '..', 'shared', 'crds');
 
@@ -47,35 +50,6 @@ ajv.addKeyword({
     return seen.size === data.length;
   },
 });
-
-/** Converts a CRD's openAPIV3Schema node to strict JSON Schema. */
-export function strictCrdSchema(node: any): any {
-  if (node === null || typeof node !== 'object') return node;
-  const out: any = {};
-  for (const [key, value] of Object.entries<any>(node)) {
-    if (key === 'description') continue;
-    if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries<any>(value).map(([k, v]) => [k, strictCrdSchema(v)]));
-    } else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object')) {
-      out[key] = strictCrdSchema(value);
-    } else if (key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
-      out[key] = value.map(strictCrdSchema);
-    } else if (key === 'x-kubernetes-list-map-keys') {
-      out[key] = value;
-    } else if (!key.startsWith('x-kubernetes-')) {
-      out[key] = value;
-    }
-  }
-  if (node['x-kubernetes-int-or-string']) {
-    delete out.type;
-    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
-  }
-  if (node['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
-  if (node.type === 'object' && node.additionalProperties === undefined && !node['x-kubernetes-preserve-unknown-fields']) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
 
 // ---- Core objects from @kubernetes/client-node's generated models ---------------------
 

@@ -49,8 +49,8 @@ describe('synthToDirectory', () => {
     }
     expect(error).toBeInstanceOf(SynthError);
     expect((error as SynthError).problems).toEqual([
-      'bad/predictor: minReplicas (5) must not exceed maxReplicas (2)',
-      'bad/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
+      'bad/predictor: error [replicas] spec.predictor.maxReplicas (2) must be 0 or at least minReplicas (5)',
+      'bad/transformer: error [transformer-args] args ("--predictor_host") must not set --predictor_host: KServe injects the in-cluster predictor host',
     ]);
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['dist']);
@@ -84,8 +84,11 @@ describe('app scripts (what `npm run synth` runs)', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe([
       'synth failed with 2 problems; nothing was written:',
-      '  bad/predictor: minReplicas (5) must not exceed maxReplicas (2)',
-      '  bad/transformer: args: remove --predictor_host: KServe injects the in-cluster predictor host',
+      '  bad/predictor: error [replicas] spec.predictor.maxReplicas (2) must be 0 or at least minReplicas (5)',
+      '  bad/transformer: error [transformer-args] args ("--predictor_host") must not set --predictor_host: KServe injects the in-cluster predictor host',
+      // Warnings are printed on every synth, failed or not.
+      'bad/predictor: warning [ngc-tag-resolution] spec.predictor.model (runtime kserve-tritonserver) ("nvcr.io/nvidia/tritonserver:23.05-py3") is on nvcr.io, whose tags Knative cannot resolve to digests; fix: add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)',
+      '1 warning: fix, or Validation.suppress(scope, ruleId, reason); --strict fails on warnings',
       '',
     ].join('\n'));
     expect(readTree(out)).toEqual({ 'keep.k8s.yaml': 'kind: Kept\n' });

@@ -3,7 +3,7 @@ import {
   AzureBlobCreds, Cpu, EnvValue, InferenceService, KServeVersion, LoggerMode, MessageDumper, ModelStorage, ScaleMetric,
   TritonPredictor, TritonPredictorProps, TritonProtocol,
 } from '../lib';
-import { newChart, only, problemsOf, synth } from './util';
+import { newChart, only, synth } from './util';
 
 function predictorSpec(props: TritonPredictorProps, kserveVersion?: KServeVersion): any {
   const chart = newChart();
@@ -91,84 +91,4 @@ describe('TritonPredictor', () => {
       .toBe('oci://registry/model:1');
   });
 
-  function problems(props: Partial<TritonPredictorProps>, kserveVersion?: KServeVersion): string[] {
-    const chart = newChart();
-    new InferenceService(chart, 'm', { predictor: new TritonPredictor(chart, 'predictor', { storage: pvc, ...props }), kserveVersion });
-    return problemsOf(chart);
-  }
-
-  test('fails when minReplicas exceeds maxReplicas', () => {
-    expect(problems({ minReplicas: 5, maxReplicas: 2 })).toEqual(['test/predictor: minReplicas (5) must not exceed maxReplicas (2)']);
-  });
-
-  test('fails when maxReplicas is below the implied minReplicas of 1', () => {
-    expect(problems({ maxReplicas: 0.5 })).toEqual([
-      'test/predictor: maxReplicas (0.5) must be a whole number of at least 0 (0 means no maximum)',
-      'test/predictor: minReplicas (1, the default) must not exceed maxReplicas (0.5)',
-    ]);
-  });
-
-  test('fails when a CPU metric is used in Knative mode', () => {
-    expect(problems({ scaleMetric: ScaleMetric.CPU })).toEqual([
-      'test/predictor: scaleMetric (cpu) must be concurrency or rps in Knative mode: cpu and memory need the Standard deployment mode',
-    ]);
-  });
-
-  test('fails when timeout, containerConcurrency, canary percent and GPUs are out of range, all at once', () => {
-    expect(problems({ timeout: Duration.minutes(15), containerConcurrency: 5000, canaryTrafficPercent: 120, gpus: -1, scaleTarget: 0 })).toEqual([
-      'test/predictor: scaleTarget (0) must be a whole number of at least 1',
-      'test/predictor: containerConcurrency (5000) must be a whole number from 0 to 1000 (Knative\'s container-concurrency-max-limit)',
-      'test/predictor: timeout (900s) must be whole seconds from 1 to 600 (Knative\'s max-revision-timeout-seconds)',
-      'test/predictor: canaryTrafficPercent (120) must be a whole number from 0 to 100',
-      'test/predictor: gpus (-1) must be a whole number of at least 0',
-    ]);
-  });
-
-  test('fails when a request exceeds its limit', () => {
-    expect(problems({ resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } })).toEqual([
-      'test/predictor: resources.memory.request (16Gi) must not exceed resources.memory.limit (8Gi)',
-    ]);
-  });
-
-  test('fails when the storage URI scheme is unknown to the target version', () => {
-    expect(problems({ storage: ModelStorage.fromUri('oci://registry/model:1') }, KServeVersion.V0_11)).toEqual([
-      'test/predictor: storage uri ("oci://registry/model:1") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// on KServe 0.11',
-    ]);
-    expect(problems({ storage: ModelStorage.fromUri('abfs://models@acct.dfs.core.windows.net/repo') })[0])
-      .toMatch(/^test\/predictor: storage uri \("abfs:.*"\) must start with one of gs:\/\/ s3:\/\//);
-  });
-
-  test('fails when the Azure account, container or path is malformed', () => {
-    const chart = newChart();
-    const creds = new AzureBlobCreds(chart, 'creds');
-    expect(problems({ storage: ModelStorage.azureBlob({ account: 'My-Account', container: 'M', path: '/', credentials: creds }) })).toEqual([
-      'test/predictor: storage account ("My-Account") must be 3 to 24 lowercase letters and digits',
-      'test/predictor: storage container ("M") must be 3 to 63 lowercase letters, digits and single \'-\', starting and ending with a letter or digit',
-      'test/predictor: storage path must name a folder inside the container: KServe needs at least one path segment after the container',
-    ]);
-  });
-
-  test('fails when serviceAccountName overrides the storage credentials', () => {
-    const chart = newChart();
-    const creds = new AzureBlobCreds(chart, 'creds');
-    new InferenceService(chart, 'm', {
-      predictor: new TritonPredictor(chart, 'predictor', {
-        storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
-        serviceAccountName: 'other',
-      }),
-    });
-    expect(problemsOf(chart)).toEqual([
-      'test/predictor: serviceAccountName ("other") differs from the storage credentials\' ServiceAccount ("kserve-azure-blob"): the storage initializer would run without the credentials; leave serviceAccountName unset',
-    ]);
-  });
-
-  test('fails when one predictor is used by two InferenceServices', () => {
-    const chart = newChart();
-    const predictor = new TritonPredictor(chart, 'predictor', { storage: pvc });
-    new InferenceService(chart, 'a', { predictor });
-    new InferenceService(chart, 'b', { predictor });
-    expect(problemsOf(chart)).toEqual([
-      'test/predictor: is already the predictor of InferenceService default/a; create one TritonPredictor per InferenceService',
-    ]);
-  });
 });

@@ -1,0 +1,521 @@
+/**
+ * Checks on emitted objects, after props and JSON patches are applied: what KServe's webhook
+ * and Knative's admission would reject, and what works but bites (kserve.md §3, §10).
+ * Fields are named by their output path, `spec.predictor.minReplicas`.
+ */
+import { IConstruct } from 'constructs';
+import { KServeVersion } from './kserve-version';
+import { DeploymentMode, RULES } from './rules';
+import { FindingList } from './validation';
+import { SchemaName, specViolations } from './_schema';
+
+type Json = Record<string, any>;
+
+// ---- Quantities and images -------------------------------------------------------------
+
+const SUFFIX: Record<string, number> = {
+  'n': 1e-9, 'u': 1e-6, 'm': 1e-3, '': 1, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
+  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+};
+
+/** A Kubernetes quantity (`500m`, `8Gi`, `1e3`, `2`) in base units, or undefined when malformed. */
+export function parseQuantity(q: unknown): number | undefined {
+  if (typeof q === 'number') return q;
+  if (typeof q !== 'string') return undefined;
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] ? n * Number(`1${m[2]}`) : n * SUFFIX[m[3] ?? ''];
+}
+
+/** Tag and digest of an image reference. */
+export function imageParts(image: string): { tag?: string; digest?: string } {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastPart = name.slice(name.lastIndexOf('/') + 1);
+  const colon = lastPart.indexOf(':');
+  return { tag: colon >= 0 ? lastPart.slice(colon + 1) : undefined, digest };
+}
+
+/** The registry host of an image reference (`docker.io` when none is given). */
+function registryOf(image: string): string {
+  const first = image.split('/')[0];
+  return image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+
+// ---- Containers ---------------------------------------------------------------------
+
+/** A container of a pod spec, with the output path that names it. */
+interface ContainerAt {
+  readonly c: Json;
+  readonly field: string;
+  /** Init containers are not serving containers: they carry no ports. */
+  readonly init?: boolean;
+}
+
+const KNATIVE_RESERVED_PORTS = [8008, 8012, 8013, 8022, 9090, 9091];
+const KNATIVE_RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'];
+
+function checkImage(out: FindingList, field: string, image: unknown, scope: IConstruct): void {
+  if (typeof image !== 'string' || image.trim() === '') {
+    out.add(RULES.IMAGE_PINNED, field, image, 'must name an image, pinned by tag or digest', { scope });
+    return;
+  }
+  const { tag, digest } = imageParts(image);
+  if (!digest && (tag === undefined || tag === 'latest')) {
+    out.add(RULES.IMAGE_PINNED, field, image, tag ? 'must not use the moving tag latest' : 'must have a tag or digest: an untagged image is latest',
+      { scope, fix: 'pin a version tag or @sha256 digest, or Validation.suppress(scope, \'image-pinned\', reason)' });
+  }
+  if (registryOf(image) === 'nvcr.io') {
+    out.add(RULES.NGC_TAG_RESOLUTION, field, image, 'is on nvcr.io, whose tags Knative cannot resolve to digests',
+      { scope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does)' });
+  }
+}
+
+function checkResources(out: FindingList, field: string, resources: Json | undefined, scope: IConstruct): void {
+  const requests: Json = resources?.requests ?? {};
+  const limits: Json = resources?.limits ?? {};
+  for (const [side, values] of [['requests', requests], ['limits', limits]] as const) {
+    for (const [name, q] of Object.entries(values)) {
+      const n = parseQuantity(q);
+      if (n === undefined || !(n > 0)) {
+        out.add(RULES.RESOURCES, `${field}.${side}.${name}`, q, 'must be a positive Kubernetes quantity such as 500m, 2 or 8Gi', { scope });
+      } else if (name === 'cpu' && Math.abs(Math.round(n * 1000) - n * 1000) > 1e-9) {
+        out.add(RULES.RESOURCES, `${field}.${side}.${name}`, q, 'must be whole millicores: Kubernetes has no finer CPU unit', { scope });
+      }
+    }
+  }
+  for (const [name, q] of Object.entries(requests)) {
+    const request = parseQuantity(q);
+    const extended = name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage' && !name.startsWith('hugepages-');
+    if (!(name in limits)) {
+      out.add(RULES.RESOURCES, `${field}.limits.${name}`, undefined, `must be set because ${field}.requests.${name} is: KServe fills a missing limit with its default (1 CPU / 2Gi), which breaks a larger request`,
+        { scope, fix: `set ${field}.limits.${name}` });
+      continue;
+    }
+    const limit = parseQuantity(limits[name]);
+    if (request === undefined || limit === undefined) continue;
+    if (extended && request !== limit) {
+      out.add(RULES.RESOURCES, `${field}.requests.${name}`, q, `must equal the limit (${JSON.stringify(limits[name])}): Kubernetes does not overcommit extended resources such as GPUs`, { scope });
+    } else if (request > limit) {
+      out.add(RULES.RESOURCES, `${field}.requests.${name}`, q, `must not exceed the limit (${JSON.stringify(limits[name])})`, { scope });
+    }
+  }
+}
+
+/** Knative feature flags for pod fields (kserve.md §3.3). */
+const POD_FEATURE_FLAGS: Record<string, string> = {
+  nodeSelector: 'kubernetes.podspec-nodeselector',
+  tolerations: 'kubernetes.podspec-tolerations',
+  affinity: 'kubernetes.podspec-affinity',
+  topologySpreadConstraints: 'kubernetes.podspec-topologyspreadconstraints',
+  runtimeClassName: 'kubernetes.podspec-runtimeclassname',
+  priorityClassName: 'kubernetes.podspec-priorityclassname',
+  schedulerName: 'kubernetes.podspec-schedulername',
+  securityContext: 'kubernetes.podspec-securitycontext',
+  hostAliases: 'kubernetes.podspec-hostaliases',
+  dnsPolicy: 'kubernetes.podspec-dnspolicy',
+  dnsConfig: 'kubernetes.podspec-dnsconfig',
+  initContainers: 'kubernetes.podspec-init-containers',
+};
+
+function featureFlag(out: FindingList, field: string, value: unknown, flag: string, scope: IConstruct): void {
+  out.add(RULES.KNATIVE_FEATURE_FLAGS, field, value, `is rejected by Knative unless ${flag} is enabled`,
+    { scope, fix: `set ${flag}: enabled in the config-features ConfigMap of knative-serving` });
+}
+
+/** The checks every pod-like spec gets: containers, ports, env, resources, images, feature-gated fields. */
+function checkPod(out: FindingList, pod: Json, base: string, containers: ContainerAt[], knative: boolean, scope: IConstruct): void {
+  const serving = containers.filter(x => !x.init);
+  const ports = serving.flatMap(x => (x.c.ports ?? []).map((p: Json, i: number) => ({ p, field: `${x.field}.ports[${i}]` })));
+  if (ports.length > 1) {
+    out.add(RULES.KNATIVE_PORTS, `${base} ports`, ports.map(p => p.p.containerPort), 'must be at most one container port across the component: Knative routes to a single port',
+      { scope, fix: 'serve REST on 8080 without a port, or gRPC on one port named h2c' });
+  }
+  for (const { p, field } of ports) {
+    if (p.name !== undefined && !['', 'h2c', 'http1'].includes(p.name)) {
+      out.add(RULES.KNATIVE_PORTS, `${field}.name`, p.name, 'must be h2c (gRPC), http1 or empty', { scope });
+    }
+    if (p.protocol !== undefined && p.protocol !== 'TCP') out.add(RULES.KNATIVE_PORTS, `${field}.protocol`, p.protocol, 'must be TCP', { scope });
+    if (KNATIVE_RESERVED_PORTS.includes(p.containerPort)) {
+      out.add(RULES.KNATIVE_PORTS, `${field}.containerPort`, p.containerPort, `must not be one of Knative's reserved ports ${KNATIVE_RESERVED_PORTS.join(', ')}`, { scope });
+    }
+  }
+  for (const { c, field } of containers) {
+    if (c.name === 'queue-proxy') out.add(RULES.KNATIVE_RESERVED, `${field}.name`, c.name, 'must not be queue-proxy: Knative adds a container of that name', { scope });
+    (c.env ?? []).forEach((e: Json, i: number) => {
+      const at = `${field}.env[${i}]`;
+      if (KNATIVE_RESERVED_ENV.includes(e.name)) {
+        out.add(RULES.KNATIVE_RESERVED, `${at}.name`, e.name, `must not be one of ${KNATIVE_RESERVED_ENV.join(', ')}: Knative sets them`, { scope });
+      }
+      if (e.valueFrom?.fieldRef) featureFlag(out, `${at}.valueFrom.fieldRef`, e.valueFrom.fieldRef.fieldPath, 'kubernetes.podspec-fieldref', scope);
+    });
+    const added = c.securityContext?.capabilities?.add;
+    if (Array.isArray(added) && added.length > 0) featureFlag(out, `${field}.securityContext.capabilities.add`, added, 'kubernetes.containerspec-addcapabilities', scope);
+    checkResources(out, `${field}.resources`, c.resources, scope);
+  }
+  if (knative) {
+    for (const [key, flag] of Object.entries(POD_FEATURE_FLAGS)) {
+      if (pod[key] !== undefined) featureFlag(out, `${base}.${key}`, pod[key], flag, scope);
+    }
+    (pod.volumes ?? []).forEach((v: Json, i: number) => {
+      if (v.persistentVolumeClaim) featureFlag(out, `${base}.volumes[${i}]`, v.name, 'kubernetes.podspec-persistent-volume-claim', scope);
+      if (v.hostPath) featureFlag(out, `${base}.volumes[${i}]`, v.name, 'kubernetes.podspec-volumes-hostpath', scope);
+    });
+  }
+}
+
+// ---- Storage URIs ---------------------------------------------------------------------
+
+/** URI prefixes the KServe controller accepts for `storageUri`, by version (kserve.md §3.2). */
+export function supportedPrefixes(version: KServeVersion): string[] {
+  const prefixes = ['gs://', 's3://', 'pvc://', 'file://', 'https://', 'http://', 'hdfs://', 'webhdfs://'];
+  if (version.isAtLeast(KServeVersion.V0_12)) prefixes.push('oci://');
+  if (version.isAtLeast(KServeVersion.V0_15)) prefixes.push('hf://');
+  if (version.isAtLeast(KServeVersion.V0_20)) prefixes.push('oci+native://');
+  return prefixes;
+}
+
+export const AZURE_ACCOUNT = /^[a-z0-9]{3,24}$/;
+export const AZURE_CONTAINER = /^(\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$/;
+const AZURE_BLOB_URI = /^https:\/\/([^./?]+)\.blob\.core\.windows\.net\/([^/?]*)\/?([^?]*)(\?.*)?$/;
+
+/** An Azure Blob location parsed from a URI, when the URI is one. */
+export function azureBlobLocation(uri: string): { account: string; container: string; path: string; query?: string } | undefined {
+  const m = AZURE_BLOB_URI.exec(uri);
+  return m ? { account: m[1], container: m[2], path: m[3].replace(/^\/+|\/+$/g, ''), query: m[4] } : undefined;
+}
+
+/**
+ * Checks a model URI: the version's schemes, the Azure Blob form, SAS tokens.
+ * `partsChecked` skips the Azure part checks when the construct built the URI from checked props.
+ */
+export function checkStorageUri(out: FindingList, field: string, uri: string, version: KServeVersion, scope: IConstruct, partsChecked = false): void {
+  const wrongAzure = /^(abfss?|wasbs?|az):\/\/([^@/]+)@([^./]+)\.[^/]+\/?(.*)$/.exec(uri);
+  if (wrongAzure) {
+    out.add(RULES.STORAGE_URI, field, uri, 'must use the https form for Azure Blob: the storage initializer does not understand this scheme',
+      { scope, fix: `use https://${wrongAzure[3]}.blob.core.windows.net/${wrongAzure[2]}/${wrongAzure[4]}` });
+    return;
+  }
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
+  const prefixes = supportedPrefixes(version);
+  if (hasScheme && !prefixes.some(p => uri.startsWith(p))) {
+    out.add(RULES.STORAGE_URI, field, uri, `must start with one of ${prefixes.join(' ')} on KServe ${version}`, { scope });
+    return;
+  }
+  if (uri.trim() === '') {
+    out.add(RULES.STORAGE_URI, field, uri, 'must not be empty', { scope });
+    return;
+  }
+  const azure = azureBlobLocation(uri);
+  if (uri.includes('.blob.core.windows.net') && !azure) {
+    out.add(RULES.STORAGE_URI, field, uri, 'must have the form https://<account>.blob.core.windows.net/<container>/<path>/', { scope });
+  }
+  if (!azure) return;
+  if (azure.query && /(^|[?&])(sig|sv|se)=/.test(azure.query)) {
+    out.add(RULES.AZURE_SAS, field, `${uri.slice(0, uri.indexOf('?'))}?<SAS token>`, 'carries a SAS token: it ends up in Git and in kubectl output',
+      { scope, fix: 'put the token in the storage Secret as AZURE_STORAGE_ACCESS_KEY (AzureBlobCreds) and drop it from the URI' });
+  }
+  if (partsChecked) return;
+  if (!AZURE_ACCOUNT.test(azure.account)) out.add(RULES.STORAGE_URI, `${field} account`, azure.account, 'must be 3 to 24 lowercase letters and digits', { scope });
+  if (!AZURE_CONTAINER.test(azure.container)) out.add(RULES.STORAGE_URI, `${field} container`, azure.container, 'must be 3 to 63 lowercase letters, digits and single \'-\'', { scope });
+  if (azure.path === '') out.add(RULES.STORAGE_URI, `${field} path`, azure.path, 'must name a folder inside the container: the storage initializer needs at least one path segment', { scope });
+}
+
+// ---- InferenceService -----------------------------------------------------------------
+
+const FRAMEWORK_KEYS = ['sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle'];
+
+/** Allowed `serving.kserve.io/autoscalerClass` values by version (kserve.md §2). */
+export function autoscalerClasses(version: KServeVersion): string[] {
+  const classes = ['hpa'];
+  if (version.isAtLeast(KServeVersion.V0_12)) classes.push('external');
+  if (version.isAtLeast(KServeVersion.V0_15)) classes.push('keda');
+  if (version.isAtLeast(KServeVersion.V0_16)) classes.push('none');
+  return classes;
+}
+
+/** The `serving.kserve.io/deploymentMode` value for a mode and version. */
+export function deploymentModeAnnotation(mode: DeploymentMode, version: KServeVersion): string {
+  if (version.isAtLeast(KServeVersion.V0_16)) return mode;
+  return mode === DeploymentMode.KNATIVE ? 'Serverless' : 'RawDeployment';
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+}
+
+function checkAnnotations(out: FindingList, field: string, annotations: Json | undefined, scope: IConstruct, owner: 'isvc' | 'component' | 'knative-service'): void {
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    const at = `${field}["${key}"]`;
+    if (/^autoscaling\.knative\.dev\/(min-?scale|max-?scale)$/i.test(key) && owner !== 'knative-service') {
+      out.add(RULES.ANNOTATIONS, at, value, `is stripped by KServe: set ${/min/i.test(key) ? 'minReplicas' : 'maxReplicas'} instead`, { scope });
+    } else if (/^autoscaling\.knative\.dev\/[a-z]+[A-Z]/.test(key)) {
+      const fixed = kebab(key);
+      out.add(RULES.ANNOTATION_ALIAS, at, value, `is a deprecated alias that Knative ignores once the kebab-case key is set`, { scope, fix: `use ${fixed}` });
+    }
+    if (key.startsWith('internal.serving.kserve.io/')) {
+      out.add(RULES.ANNOTATIONS, at, value, 'is written by the KServe controller and must not be authored', { scope });
+    }
+    if (owner === 'knative-service' && key.startsWith('autoscaling.knative.dev/')) {
+      out.add(RULES.ANNOTATIONS, at, value, 'is only valid on the revision template: move it to spec.template.metadata.annotations', { scope });
+    }
+    if (owner === 'component' && key === 'serving.kserve.io/deploymentMode') {
+      out.add(RULES.ANNOTATIONS, at, value, 'is set on the InferenceService by the construct, from deploymentMode', { scope });
+    }
+  }
+}
+
+/** What the InferenceService check needs to know besides the object. */
+export interface IsvcCheckContext {
+  readonly version: KServeVersion;
+  readonly mode: DeploymentMode;
+  readonly isvc: IConstruct;
+  readonly predictor: IConstruct;
+  readonly transformer?: IConstruct;
+  /** The storage URI as the predictor built it, and whether its Azure parts were checked then. */
+  readonly renderedStorageUri?: { uri: string; partsChecked: boolean };
+}
+
+/** The schema an InferenceService of this version is checked against. */
+function isvcSchema(version: KServeVersion): SchemaName {
+  return version.isAtLeast(KServeVersion.V0_12) ? 'kserve-v0.20.0' : 'kserve-v0.11.2';
+}
+
+/** The Knative schema paired with a KServe version. */
+export function knativeSchema(version: KServeVersion): SchemaName {
+  return version.isAtLeast(KServeVersion.V0_12) ? 'knative-serving-v1.21.1' : 'knative-serving-v1.10.1';
+}
+
+function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'transformer', isvcAnnotations: Json, ctx: IsvcCheckContext, grpc: boolean): void {
+  const scope = role === 'predictor' ? ctx.predictor : ctx.transformer ?? ctx.isvc;
+  const base = `spec.${role}`;
+  const knative = ctx.mode === DeploymentMode.KNATIVE;
+  const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+
+  // Replicas and concurrency (V12, §3.3).
+  const { minReplicas, maxReplicas, containerConcurrency, scaleMetric, scaleTarget, timeout, canaryTrafficPercent } = spec;
+  if (minReplicas !== undefined && !(whole(minReplicas) && minReplicas >= 0)) out.add(RULES.REPLICAS, `${base}.minReplicas`, minReplicas, 'must be a whole number of at least 0', { scope });
+  if (maxReplicas !== undefined && !(whole(maxReplicas) && maxReplicas >= 0)) out.add(RULES.REPLICAS, `${base}.maxReplicas`, maxReplicas, 'must be a whole number of at least 0 (0 means no maximum)', { scope });
+  if (whole(maxReplicas) && maxReplicas > 0 && maxReplicas < (minReplicas ?? 1)) {
+    out.add(RULES.REPLICAS, `${base}.maxReplicas`, maxReplicas, `must be 0 or at least minReplicas (${minReplicas ?? '1, the default'})`, { scope });
+  }
+  if (containerConcurrency !== undefined) {
+    if (!(whole(containerConcurrency) && containerConcurrency >= 0)) {
+      out.add(RULES.CONTAINER_CONCURRENCY, `${base}.containerConcurrency`, containerConcurrency, 'must be a whole number of at least 0 (0 means unlimited)', { scope });
+    } else if (knative && containerConcurrency > 1000) {
+      out.add(RULES.CONTAINER_CONCURRENCY, `${base}.containerConcurrency`, containerConcurrency, 'must be at most 1000 (Knative\'s container-concurrency-max-limit)', { scope });
+    }
+  }
+  if (timeout !== undefined) {
+    if (!(whole(timeout) && timeout >= 1)) out.add(RULES.TIMEOUT, `${base}.timeout`, timeout, 'must be whole seconds, at least 1', { scope });
+    else if (knative && timeout > 600) out.add(RULES.TIMEOUT, `${base}.timeout`, timeout, 'must be at most 600 seconds (Knative\'s max-revision-timeout-seconds)', { scope, fix: 'raise max-revision-timeout-seconds in config-defaults first, or shorten the timeout' });
+  }
+
+  // Autoscaling (V14).
+  const annotations: Json = { ...isvcAnnotations, ...spec.annotations };
+  const knativeHpa = annotations['autoscaling.knative.dev/class'] === 'hpa.autoscaling.knative.dev';
+  if (scaleTarget !== undefined && !(whole(scaleTarget) && scaleTarget >= 1)) {
+    out.add(RULES.SCALE_TARGET, `${base}.scaleTarget`, scaleTarget, 'must be a whole number of at least 1', { scope });
+  }
+  if (knative) {
+    const allowed = knativeHpa ? ['cpu', 'memory'] : ['concurrency', 'rps'];
+    if (scaleMetric !== undefined && !allowed.includes(scaleMetric)) {
+      out.add(RULES.SCALE_METRIC_KNATIVE, `${base}.scaleMetric`, scaleMetric, `must be ${allowed.join(' or ')} in Knative mode${knativeHpa ? ' with the Knative HPA class' : ''}`,
+        { scope, fix: knativeHpa ? undefined : 'use concurrency or rps, or deploymentMode Standard for cpu/memory' });
+    }
+    if (spec.deploymentStrategy !== undefined) {
+      out.add(RULES.DEPLOYMENT_STRATEGY, `${base}.deploymentStrategy`, spec.deploymentStrategy, 'is only supported in Standard mode', { scope });
+    }
+    if (canaryTrafficPercent !== undefined && !(whole(canaryTrafficPercent) && canaryTrafficPercent >= 0 && canaryTrafficPercent <= 100)) {
+      out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'must be a whole number from 0 to 100', { scope });
+    }
+  } else {
+    if (scaleMetric !== undefined && !['cpu', 'memory'].includes(scaleMetric)) {
+      out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleMetric`, scaleMetric, 'must be cpu or memory in Standard mode (the HPA scales on resource use)',
+        { scope, fix: 'use cpu or memory, or deploymentMode Knative for concurrency/rps' });
+    }
+    if (whole(scaleTarget) && scaleTarget > 100) {
+      out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleTarget`, scaleTarget, 'must be at most 100: it is a utilization percentage in Standard mode', { scope });
+    }
+    if (minReplicas === 0) out.add(RULES.MIN_REPLICAS_ZERO_STANDARD, `${base}.minReplicas`, 0, 'behaves as 1: Standard mode cannot scale to zero', { scope });
+    if (maxReplicas === undefined || maxReplicas === 0) {
+      out.add(RULES.FIXED_REPLICAS_STANDARD, `${base}.maxReplicas`, maxReplicas, 'leaves the HPA with max = min: a fixed replica count', { scope, fix: 'set maxReplicas above minReplicas to autoscale' });
+    }
+    if (canaryTrafficPercent !== undefined) {
+      out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'is not supported in Standard mode: there are no revisions to split traffic between', { scope });
+    }
+  }
+
+  // Logger (V13, §5.1).
+  const logger = spec.logger;
+  if (logger !== undefined) {
+    if (!['all', 'request', 'response'].includes(logger.mode)) {
+      out.add(RULES.LOGGER, `${base}.logger.mode`, logger.mode, 'must be all, request or response: KServe rejects a logger without a mode', { scope });
+    }
+    const url: unknown = logger.url;
+    const blob = ctx.version.isAtLeast(KServeVersion.V0_16) && typeof url === 'string' && /^(s3|gs|abfs):\/\//.test(url);
+    if (url !== undefined && !(typeof url === 'string' && (/^https?:\/\/[^/]+/.test(url) || blob))) {
+      out.add(RULES.LOGGER, `${base}.logger.url`, url, `must be an http(s) URL${ctx.version.isAtLeast(KServeVersion.V0_16) ? ' or an s3://, gs:// or abfs:// blob sink' : ''}`, { scope });
+    }
+    if (blob && !logger.storage) out.add(RULES.LOGGER, `${base}.logger.storage`, undefined, 'must be set for a blob-storage logger URL', { scope });
+    if (logger.storage && !(logger.storage.path && logger.storage.parameters && logger.storage.key)) {
+      out.add(RULES.LOGGER, `${base}.logger.storage`, logger.storage, 'must set path, parameters and key ("invalid logger storage configuration")', { scope });
+    }
+    if (grpc) {
+      out.add(RULES.LOGGER_GRPC, `${base}.logger`, logger.mode, 'logs nothing: the predictor serves gRPC and the logger agent only proxies HTTP',
+        { scope, fix: 'log at the transformer, or serve TritonProtocol.V2' });
+    }
+  }
+  checkAnnotations(out, `${base}.annotations`, spec.annotations, scope, 'component');
+
+  // Containers.
+  const containers: ContainerAt[] = [];
+  if (role === 'predictor' && spec.model) containers.push({ c: spec.model, field: `${base}.model` });
+  (spec.containers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.containers[${i}]` }));
+  (spec.initContainers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.initContainers[${i}]`, init: true }));
+  checkPod(out, spec, base, containers, knative, scope);
+  for (const { c, field } of containers) {
+    (c.env ?? []).forEach((e: Json, i: number) => {
+      if (e.name === 'PYTHONPATH') {
+        out.add(RULES.PYTHONPATH, `${field}.env[${i}].name`, e.name, 'must not be set: KServe 0.18+ rejects it', { scope, fix: 'bake the path into the image' });
+      }
+    });
+    if (c !== spec.model || c.image !== undefined) checkImage(out, `${field}.image`, c.image, scope);
+  }
+}
+
+/**
+ * Checks a synthesized InferenceService: webhook rules V1-V14 that the output can break,
+ * Knative admission in Knative mode, resources, images, storage, and the CRD schema.
+ */
+export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcCheckContext, info: { grpc: boolean }): void {
+  const { version, mode } = ctx;
+  const annotations: Json = obj.metadata?.annotations ?? {};
+  const expectedMode = deploymentModeAnnotation(mode, version);
+  const modeValue = annotations['serving.kserve.io/deploymentMode'];
+  if (modeValue !== expectedMode) {
+    out.add(RULES.ANNOTATIONS, 'metadata.annotations["serving.kserve.io/deploymentMode"]', modeValue, `must be ${expectedMode} for ${mode} mode on KServe ${version}`, { scope: ctx.isvc, fix: 'set deploymentMode on the construct instead of patching the annotation' });
+  }
+  checkAnnotations(out, 'metadata.annotations', annotations, ctx.isvc, 'isvc');
+  const cls = annotations['serving.kserve.io/autoscalerClass'];
+  if (cls !== undefined && !autoscalerClasses(version).includes(cls)) {
+    out.add(RULES.AUTOSCALER_CLASS, 'metadata.annotations["serving.kserve.io/autoscalerClass"]', cls, `must be one of ${autoscalerClasses(version).join(', ')} on KServe ${version}`, { scope: ctx.isvc });
+  }
+  const target = annotations['serving.kserve.io/targetUtilizationPercentage'];
+  if (target !== undefined && !/^(100|[1-9][0-9]?)$/.test(String(target))) {
+    out.add(RULES.TARGET_UTILIZATION, 'metadata.annotations["serving.kserve.io/targetUtilizationPercentage"]', target, 'must be a whole number from 1 to 100', { scope: ctx.isvc });
+  }
+  if (obj.metadata?.namespace === 'kserve') {
+    out.add(RULES.CONTROL_PLANE_NAMESPACE, 'metadata.namespace', 'kserve', 'is labeled control-plane by KServe\'s install: its pods get no storage initializer and no logger agent', { scope: ctx.isvc, fix: 'use a namespace of your own' });
+  }
+
+  const spec: Json = obj.spec ?? {};
+  const predictor: Json = spec.predictor ?? {};
+  const pScope = ctx.predictor;
+
+  // Exactly one implementation (V10), no model.name (V7), Triton model (§6).
+  for (const key of FRAMEWORK_KEYS) {
+    if (predictor[key] !== undefined) out.add(RULES.PREDICTOR_IMPLEMENTATION, `spec.predictor.${key}`, key, 'must not be set beside model: a predictor has exactly one implementation', { scope: pScope });
+  }
+  const extra: Json[] = predictor.containers ?? [];
+  if (version.isAtLeast(KServeVersion.V0_15)) {
+    extra.forEach((c, i) => {
+      if (c.name === 'kserve-container') out.add(RULES.PREDICTOR_IMPLEMENTATION, `spec.predictor.containers[${i}].name`, c.name, 'must not be kserve-container beside model: that makes a second implementation', { scope: pScope });
+    });
+  } else if (extra.length > 0) {
+    out.add(RULES.PREDICTOR_IMPLEMENTATION, 'spec.predictor.containers', extra.map(c => c.name), `must be empty beside model on KServe ${version} (extra containers count as a second implementation before 0.15)`, { scope: pScope });
+  }
+  const model: Json | undefined = predictor.model;
+  if (!model) {
+    out.add(RULES.PREDICTOR_IMPLEMENTATION, 'spec.predictor.model', undefined, 'must be set: the Triton predictor is a model spec', { scope: pScope });
+  } else {
+    if (model.name !== undefined) out.add(RULES.PREDICTOR_MODEL_NAME, 'spec.predictor.model.name', model.name, 'must not be set: KServe 0.16+ rejects a name inside the model spec', { scope: pScope });
+    if (model.modelFormat?.name !== 'triton') out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.modelFormat.name', model.modelFormat?.name, 'must be triton', { scope: pScope });
+    if (!['v2', 'grpc-v2'].includes(model.protocolVersion)) out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.protocolVersion', model.protocolVersion, 'must be v2 or grpc-v2: the Triton runtime speaks only the Open Inference Protocol', { scope: pScope });
+    if (model.runtimeVersion !== undefined && (model.runtimeVersion === 'latest' || String(model.runtimeVersion).trim() === '')) {
+      out.add(RULES.IMAGE_PINNED, 'spec.predictor.model.runtimeVersion', model.runtimeVersion, 'must be a fixed Triton tag such as 24.08-py3', { scope: pScope });
+    }
+    const defaultRuntime = model.runtime === undefined || model.runtime === 'kserve-tritonserver';
+    if (defaultRuntime && model.image === undefined) {
+      out.add(RULES.NGC_TAG_RESOLUTION, 'spec.predictor.model (runtime kserve-tritonserver)', `nvcr.io/nvidia/tritonserver:${model.runtimeVersion ?? '23.05-py3'}`, 'is on nvcr.io, whose tags Knative cannot resolve to digests',
+        { scope: pScope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)' });
+    }
+    if (typeof model.storageUri === 'string') {
+      const rendered = ctx.renderedStorageUri;
+      checkStorageUri(out, 'spec.predictor.model.storageUri', model.storageUri, version, pScope, rendered?.uri === model.storageUri && rendered.partsChecked);
+    }
+  }
+  // Storage URIs (V8).
+  for (const [role, component] of [['predictor', predictor], ['transformer', spec.transformer]] as const) {
+    const uris: Json[] | undefined = component?.storageUris;
+    if (uris === undefined) continue;
+    const scope = role === 'predictor' ? pScope : ctx.transformer ?? ctx.isvc;
+    if (!version.isAtLeast(KServeVersion.V0_16)) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris`, uris.length, `needs KServe 0.16 or newer (target is ${version})`, { scope });
+    const single = role === 'predictor' ? model?.storageUri : (component.containers ?? []).some((c: Json) => (c.env ?? []).some((e: Json) => e.name === 'STORAGE_URI'));
+    if (single) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris`, uris.length, 'must not be combined with a single storage URI', { scope });
+    uris.forEach((u, i) => {
+      if (!u.uri) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris[${i}].uri`, u.uri, 'must not be empty', { scope });
+      const mount = u.mountPath;
+      if (mount !== undefined && !(typeof mount === 'string' && mount.startsWith('/') && mount !== '/' && !mount.split('/').includes('..'))) {
+        out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris[${i}].mountPath`, mount, 'must be an absolute path other than / without ..', { scope });
+      }
+    });
+  }
+  // Collocated transformer (V6).
+  extra.forEach((c, i) => {
+    if (c.name === 'transformer-container' && (c.env ?? []).some((e: Json) => e.name === 'STORAGE_URI')) {
+      out.add(RULES.COLLOCATED_TRANSFORMER, `spec.predictor.containers[${i}].env`, 'STORAGE_URI', 'must not be set on transformer-container', { scope: pScope });
+    }
+  });
+  checkComponent(out, predictor, 'predictor', annotations, ctx, info.grpc);
+
+  const transformer: Json | undefined = spec.transformer;
+  if (transformer) {
+    const tScope = ctx.transformer ?? ctx.isvc;
+    const containers: Json[] = transformer.containers ?? [];
+    if (containers.length === 0) {
+      out.add(RULES.TRANSFORMER_CONTAINERS, 'spec.transformer.containers', containers, 'must have at least one container', { scope: tScope });
+    } else if (containers[0].name !== 'kserve-container') {
+      out.add(RULES.TRANSFORMER_CONTAINERS, 'spec.transformer.containers[0].name', containers[0].name, 'must be kserve-container: KServe renames it otherwise and GitOps shows a diff', { scope: tScope });
+    }
+    containers.forEach((c, i) => (c.env ?? []).forEach((e: Json, j: number) => {
+      if (e.name === 'STORAGE_URI' && typeof e.value === 'string') checkStorageUri(out, `spec.transformer.containers[${i}].env[${j}].value`, e.value, version, tScope);
+    }));
+    checkComponent(out, transformer, 'transformer', annotations, ctx, false);
+  }
+
+  // The CRD schema, for everything including JSON-patched fields.
+  for (const v of specViolations(spec, isvcSchema(version))) {
+    const scope = v.field.startsWith('spec.predictor') ? pScope : v.field.startsWith('spec.transformer') ? ctx.transformer ?? ctx.isvc : ctx.isvc;
+    out.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (InferenceService schema of KServe ${isvcSchema(version).slice(8)})`, { scope });
+  }
+}
+
+/** Checks a synthesized Knative Service (the message dumper): Knative admission, resources, images, schema. */
+export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, scope: IConstruct): void {
+  checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, 'knative-service');
+  const knative = out.with({ kserveVersion: version, deploymentMode: DeploymentMode.KNATIVE });
+  const pod: Json = obj.spec?.template?.spec ?? {};
+  const base = 'spec.template.spec';
+  const containers: ContainerAt[] = [
+    ...(pod.containers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
+    ...(pod.initContainers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
+  ];
+  checkPod(knative, pod, base, containers, true, scope);
+  for (const { c, field } of containers) checkImage(knative, `${field}.image`, c.image, scope);
+  const timeout = pod.timeoutSeconds;
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= 600)) {
+    knative.add(RULES.TIMEOUT, `${base}.timeoutSeconds`, timeout, 'must be whole seconds from 0 to 600 (Knative\'s max-revision-timeout-seconds)', { scope });
+  }
+  const cc = pod.containerConcurrency;
+  if (cc !== undefined && !(Number.isInteger(cc) && cc >= 0 && cc <= 1000)) {
+    knative.add(RULES.CONTAINER_CONCURRENCY, `${base}.containerConcurrency`, cc, 'must be a whole number from 0 to 1000', { scope });
+  }
+  const schema = knativeSchema(version);
+  for (const v of specViolations(obj.spec ?? {}, schema)) {
+    knative.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (Knative Service schema of Knative ${schema.slice(16)})`, { scope });
+  }
+  out.findings.push(...knative.findings);
+}

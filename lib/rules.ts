@@ -1,0 +1,158 @@
+import { KServeVersion } from './kserve-version';
+
+/**
+ * The deployment mode of an InferenceService (kserve.md §2). The annotation is spelled for the
+ * target version: `Serverless` / `RawDeployment` up to 0.15, `Knative` / `Standard` from 0.16.
+ */
+export enum DeploymentMode {
+  /** Knative Serving runs the components: scale to zero, revisions, canary traffic split. */
+  KNATIVE = 'Knative',
+  /** Plain Deployments, Services and HPA (`RawDeployment` up to 0.15); no Knative needed. */
+  STANDARD = 'Standard',
+}
+
+/** How bad a finding is. */
+export enum Severity {
+  /** The cluster would reject the object, or a pod would not start: synth fails. */
+  ERROR = 'error',
+  /** It works but bites; synth prints it, and fails only in strict mode. */
+  WARNING = 'warning',
+}
+
+/** What a rule checks and where it applies. */
+export interface RuleProps {
+  /** Stable id, used in messages and in `Validation.suppress`. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** What is checked, in one sentence (the README's rule table). */
+  readonly check: string;
+  /** What goes wrong without the check, and the source (kserve.md section, webhook rule). */
+  readonly why: string;
+  /** The first KServe version the rule applies to. @default - all supported versions */
+  readonly since?: KServeVersion;
+  /** The last KServe version the rule applies to. @default - the newest */
+  readonly until?: KServeVersion;
+  /** The deployment modes the rule applies to. @default - both */
+  readonly modes?: DeploymentMode[];
+  /** Whether `Validation.suppress` may switch it off (warnings and policy errors only). @default - true for warnings */
+  readonly suppressible?: boolean;
+}
+
+/** Where a check runs: the target KServe version and deployment mode. */
+export interface RuleContext {
+  readonly kserveVersion: KServeVersion;
+  /** @default - the rule applies whatever the mode */
+  readonly deploymentMode?: DeploymentMode;
+}
+
+/** One validation rule of the library. */
+export class Rule {
+  public readonly id: string;
+  public readonly severity: Severity;
+  public readonly check: string;
+  public readonly why: string;
+  public readonly since?: KServeVersion;
+  public readonly until?: KServeVersion;
+  public readonly modes?: DeploymentMode[];
+  public readonly suppressible: boolean;
+
+  public constructor(props: RuleProps) {
+    this.id = props.id;
+    this.severity = props.severity;
+    this.check = props.check;
+    this.why = props.why;
+    this.since = props.since;
+    this.until = props.until;
+    this.modes = props.modes;
+    this.suppressible = props.suppressible ?? props.severity === Severity.WARNING;
+  }
+
+  /** Whether the rule applies to this version and mode. */
+  public appliesTo(ctx: RuleContext): boolean {
+    const v = ctx.kserveVersion;
+    if (this.since && !v.isAtLeast(this.since)) return false;
+    if (this.until && this.until.minor < v.minor) return false;
+    if (this.modes && ctx.deploymentMode && !this.modes.includes(ctx.deploymentMode)) return false;
+    return true;
+  }
+
+  /** Versions and modes, as the README's rule table shows them. */
+  public get scope(): string {
+    const versions = this.since && this.until ? `${this.since}–${this.until}`
+      : this.since ? `${this.since}+` : this.until ? `≤ ${this.until}` : 'all';
+    const modes = this.modes ? this.modes.join(', ') : 'both';
+    return `${versions}; ${modes}`;
+  }
+}
+
+const E = Severity.ERROR;
+const W = Severity.WARNING;
+const V = KServeVersion;
+const KNATIVE = [DeploymentMode.KNATIVE];
+const STANDARD = [DeploymentMode.STANDARD];
+
+/**
+ * Every rule the library enforces at synth time, in the order the README lists them. Sources
+ * refer to `../shared/reference/kserve.md`: §3.1 V<n> is a KServe webhook rule, §3.3 Knative's
+ * admission of the generated Knative Service, §3.4 the derived name limits.
+ */
+export const RULES = {
+  // ---- Names --------------------------------------------------------------------------
+  NAME: new Rule({ id: 'name', severity: E, check: 'The InferenceService name is lowercase letters, digits and `-`, starts with a letter and ends with a letter or digit.', why: 'KServe\'s webhook rejects it (§3.1 V1).' }),
+  NAME_LENGTH_KNATIVE: new Rule({ id: 'name-length', severity: E, modes: KNATIVE, check: '`<name>-transformer` (or `-predictor` without a transformer) fits a 63-character DNS label.', why: 'Knative cannot create the component Service; nothing checks it before reconcile (§3.4).' }),
+  NAME_LENGTH_STANDARD: new Rule({ id: 'name-length-standard', severity: E, modes: STANDARD, check: 'The pod label `isvc.<name>-<component>` and the host label `<name>-<component>-<namespace>` fit 63 characters.', why: 'Reconcile fails even with ingress creation disabled (§3.4, kserve#4807).' }),
+  OBJECT_NAME: new Rule({ id: 'object-name', severity: E, check: 'Namespaces are DNS labels; ServiceAccount and Secret names DNS subdomains; the message dumper name a DNS-1035 label of at most 63 characters; chart ids lowercase.', why: 'The API server or Knative rejects the object (§3.3).' }),
+
+  // ---- InferenceService shape -----------------------------------------------------------
+  ANNOTATIONS: new Rule({ id: 'annotations', severity: E, check: 'No user-set `serving.kserve.io/deploymentMode`, `internal.serving.kserve.io/*`, or Knative `min-scale`/`max-scale` annotations (any spelling) on the InferenceService or a component; the deployment-mode value is spelled for the version.', why: 'The mode is owned by the construct; KServe strips min/max-scale (use minReplicas/maxReplicas) and writes the internal keys itself (§2, §10.10).' }),
+  ANNOTATION_ALIAS: new Rule({ id: 'knative-annotation-alias', severity: W, modes: KNATIVE, check: 'Knative autoscaling annotations use the kebab-case keys (`initial-scale`, not `initialScale`).', why: 'Knative reads the kebab-case key first; a camelCase alias is silently ignored once KServe writes the kebab key (§2).' }),
+  AUTOSCALER_CLASS: new Rule({ id: 'autoscaler-class', severity: E, check: '`serving.kserve.io/autoscalerClass` is one the version accepts: `hpa` (0.11), `+external` (0.12), `+keda` (0.15), `+none` (0.16).', why: 'KServe\'s webhook rejects other values (§3.1 V2).' }),
+  TARGET_UTILIZATION: new Rule({ id: 'target-utilization-annotation', severity: E, until: V.V0_14, check: '`serving.kserve.io/targetUtilizationPercentage` is a whole number from 1 to 100.', why: 'KServe\'s webhook rejects it (§3.1 V3).' }),
+  PREDICTOR_IMPLEMENTATION: new Rule({ id: 'predictor-implementation', severity: E, check: 'The predictor has exactly one implementation: `model` (Triton), no framework keys, and no extra `containers` (0.11–0.14) or none named `kserve-container` (0.15+).', why: '"Exactly one of [...] must be specified in PredictorSpec" (§3.1 V10).' }),
+  PREDICTOR_MODEL_NAME: new Rule({ id: 'predictor-model-name', severity: E, since: V.V0_16, check: '`predictor.model.name` is not set.', why: '"the \'name\' field is not allowed in standard predictor" (§3.1 V7).' }),
+  TRITON_PROTOCOL: new Rule({ id: 'triton-model', severity: E, check: '`model.modelFormat.name` is `triton` and `protocolVersion` is `v2` or `grpc-v2`.', why: 'The Triton runtime supports only these; anything else finds no runtime (§1.1, §6, kserve#3176).' }),
+  TRANSFORMER_CONTAINERS: new Rule({ id: 'transformer-containers', severity: E, check: 'The transformer has one or more containers, the first named `kserve-container`.', why: 'KServe rejects a transformer without containers and renames the first one, which makes GitOps drift (§1.2, §3.1 V10).' }),
+  COLLOCATED_TRANSFORMER: new Rule({ id: 'collocated-transformer', severity: E, since: V.V0_12, check: 'A predictor container named `transformer-container` has no `STORAGE_URI` env.', why: '"storage uri should not be specified in transformer container" (§3.1 V6).' }),
+  STORAGE_URIS: new Rule({ id: 'storage-uris', severity: E, check: '`storageUris` (0.16+) is not combined with `storageUri` and each entry has a `uri` and an absolute `mountPath` other than `/` without `..`.', why: '"Setting both StorageURI and StorageURIs is not supported." (§3.1 V8).' }),
+  DEPLOYMENT_STRATEGY: new Rule({ id: 'deployment-strategy', severity: E, modes: KNATIVE, check: 'No `deploymentStrategy` on a component in Knative mode.', why: '"customizing deploymentStrategy is only supported for raw deployment mode" (§3.1 V14).' }),
+  SCHEMA: new Rule({ id: 'schema', severity: E, check: 'Every emitted InferenceService and Knative Service `spec`, including fields added by JSON patches, matches the CRD schema of the target version (KServe 0.11.2 or 0.20.0, Knative 1.10.1 or 1.21.1).', why: 'The API server rejects unknown fields and wrong types with strict field validation (`kubectl apply`, Argo CD); without it they are silently dropped.' }),
+
+  // ---- Containers ---------------------------------------------------------------------
+  PYTHONPATH: new Rule({ id: 'pythonpath', severity: E, check: 'No container of the InferenceService sets `PYTHONPATH`.', why: 'KServe 0.18+ rejects it for security reasons (§3.1 V4); forbidden on every version so an upgrade cannot break.' }),
+  KNATIVE_PORTS: new Rule({ id: 'knative-ports', severity: E, modes: KNATIVE, check: 'At most one container port per component (and per Knative Service), named `h2c`, `http1` or nothing, TCP, not one of 8008, 8012, 8013, 8022, 9090, 9091.', why: 'Knative rejects the generated Service; the InferenceService shows InternalError (§3.3, kserve#1499).' }),
+  KNATIVE_RESERVED: new Rule({ id: 'knative-reserved', severity: E, modes: KNATIVE, check: 'No container named `queue-proxy`; no env `PORT`, `K_SERVICE`, `K_CONFIGURATION`, `K_REVISION`.', why: 'Knative reserves them (§3.3).' }),
+  KNATIVE_FEATURE_FLAGS: new Rule({ id: 'knative-feature-flag', severity: W, modes: KNATIVE, check: 'Pod fields that Knative accepts only with a `config-features` flag (nodeSelector, tolerations, affinity, topologySpreadConstraints, runtimeClassName, priorityClassName, schedulerName, pod securityContext, hostAliases, dnsPolicy, dnsConfig, initContainers, PVC and hostPath volumes, fieldRef env, added capabilities) are reported with the flag to enable.', why: '"must not set the field(s)" from Knative unless the flag is on (§3.3, kserve#1425, #2299).' }),
+  RESOURCES: new Rule({ id: 'resources', severity: E, check: 'Every container that sets a cpu or memory request also sets the limit, no request exceeds its limit, quantities are positive, and a GPU request equals its limit.', why: 'KServe fills a missing limit with 1 CPU / 2Gi, which makes a larger request invalid; Kubernetes rejects GPU requests that differ from limits (§10.8, kserve#3947).' }),
+  IMAGE_PINNED: new Rule({ id: 'image-pinned', severity: E, suppressible: true, check: 'Every image has a tag or digest, and the tag is not `latest` (also `runtimeVersion`).', why: 'A moving tag makes the same Git commit deploy different code (reproducible GitOps). Opt out per construct with `Validation.suppress(scope, \'image-pinned\', reason)`.' }),
+  NGC_TAG_RESOLUTION: new Rule({ id: 'ngc-tag-resolution', severity: W, modes: KNATIVE, check: 'An `nvcr.io` image (the Triton runtime\'s own, unless `runtime` names another) is reported with the Knative setting it needs.', why: 'Knative cannot resolve nvcr.io tags to digests; the revision never becomes ready unless `config-deployment` `registries-skipping-tag-resolving` includes `nvcr.io` (KServe 0.20\'s installer sets it) (§6, P13).' }),
+
+  // ---- Scaling and rollout ------------------------------------------------------------
+  REPLICAS: new Rule({ id: 'replicas', severity: E, check: '`minReplicas` and `maxReplicas` are whole numbers ≥ 0, and `maxReplicas` is 0 (no maximum) or at least `minReplicas` (an unset minimum counts as 1).', why: '"\'MinReplicas\' cannot be greater than MaxReplicas" (§3.1 V12).' }),
+  CONTAINER_CONCURRENCY: new Rule({ id: 'container-concurrency', severity: E, check: '`containerConcurrency` is a whole number ≥ 0, and at most 1000 in Knative mode.', why: 'KServe rejects negatives (§3.1 V12); Knative rejects more than `container-concurrency-max-limit` (§3.3).' }),
+  TIMEOUT: new Rule({ id: 'timeout', severity: E, check: '`timeout` is whole seconds, at least 1, and at most 600 in Knative mode.', why: 'Knative rejects a revision timeout above `max-revision-timeout-seconds` (600 by default) (§3.3).' }),
+  SCALE_METRIC_KNATIVE: new Rule({ id: 'scale-metric', severity: E, modes: KNATIVE, check: '`scaleMetric` is `concurrency` or `rps` (unless the component uses the Knative HPA class), and an rps `scaleTarget` is at least 1.', why: '"[cpu] is not a supported metric" (§3.1 V14 KPA rules).' }),
+  SCALE_METRIC_STANDARD: new Rule({ id: 'scale-metric-standard', severity: E, modes: STANDARD, check: '`scaleMetric` is `cpu` or `memory`, and `scaleTarget` is a whole number from 1 to 100.', why: '"[concurrency] is not a supported metric", "the target utilization percentage should be a [1-100] integer" (§3.1 V14 HPA rules, kserve#3514).' }),
+  SCALE_TARGET: new Rule({ id: 'scale-target', severity: E, check: '`scaleTarget` is a whole number of at least 1.', why: 'The autoscalers need a positive target (§1.1).' }),
+  MIN_REPLICAS_ZERO_STANDARD: new Rule({ id: 'standard-scale-to-zero', severity: W, modes: STANDARD, check: '`minReplicas: 0` in Standard mode is reported.', why: 'Standard mode cannot scale to zero: KServe uses max(1, minReplicas) (§1.1, kserve#3514).' }),
+  FIXED_REPLICAS_STANDARD: new Rule({ id: 'standard-fixed-replicas', severity: W, modes: STANDARD, check: 'A component in Standard mode without `maxReplicas` is reported.', why: 'The HPA gets max = min: a fixed replica count, no autoscaling (§1.1).' }),
+  CANARY_TRAFFIC: new Rule({ id: 'canary-traffic', severity: E, check: '`canaryTrafficPercent` is a whole number from 0 to 100, and only in Knative mode.', why: 'Standard mode has no revision traffic split (§2); KServe 0.20\'s `spec.canary[]` is the Standard-mode way.' }),
+
+  // ---- Logger -------------------------------------------------------------------------
+  LOGGER: new Rule({ id: 'logger', severity: E, check: 'Every `logger` has `mode` `all`, `request` or `response`, a URL with a scheme the version supports (`http(s)://`; `s3://`, `gs://`, `abfs://` from 0.16 with `storage`), and a complete `storage` block when one is set.', why: '"invalid logger type" for a missing mode (§3.1 V13); the agent cannot send elsewhere (§5.1).' }),
+  LOGGER_GRPC: new Rule({ id: 'logger-grpc', severity: W, check: 'A logger on a predictor that serves gRPC is reported.', why: 'The logger agent only proxies HTTP; gRPC traffic is never logged (§5.2).' }),
+
+  // ---- Storage and credentials --------------------------------------------------------
+  STORAGE_URI: new Rule({ id: 'storage-uri', severity: E, check: 'The model URI (and a transformer\'s `STORAGE_URI` env) starts with a scheme the version\'s controller accepts; Azure Blob URIs have the form `https://<account>.blob.core.windows.net/<container>/<path>/` with a valid account, container and non-empty path; `abfs://`, `wasb(s)://` and `az://` are rejected with the https form to use.', why: '"StorageURI not supported" at reconcile, or "No model found" in the storage initializer (§3.2, §4.3).' }),
+  AZURE_SAS: new Rule({ id: 'azure-sas-token', severity: W, check: 'A SAS token (`?sv=…&sig=…`) inside a storage URI is reported.', why: 'It works, but the token is then in the InferenceService spec, in Git and in `kubectl get` output (§4.3).' }),
+  AZURE_PREFIX: new Rule({ id: 'azure-prefix-overlap', severity: W, check: 'An Azure Blob model path that is a name prefix of another model path in the app (`models/iris` and `models/iris-v2`) is reported.', why: 'The downloader treats the path as a plain name prefix: the shorter path also downloads the sibling folder (§4.3).' }),
+  CREDENTIALS: new Rule({ id: 'credentials', severity: E, check: 'Storage credentials are in the InferenceService\'s namespace and target its KServe version, the predictor runs under their ServiceAccount, and a Secret created from the environment has every key the version needs.', why: 'The storage initializer runs without credentials, or stays in CreateContainerConfigError on a missing key (§4.1, §4.2).' }),
+  CONTROL_PLANE_NAMESPACE: new Rule({ id: 'control-plane-namespace', severity: W, check: 'An InferenceService in the `kserve` namespace is reported.', why: 'KServe\'s pod webhook skips namespaces labeled `control-plane`: no storage initializer and no logger agent (§4.1, kserve#2137).' }),
+
+  // ---- Transformer --------------------------------------------------------------------
+  TRANSFORMER_FLAGS: new Rule({ id: 'transformer-args', severity: E, check: 'Transformer args do not set `--predictor_host`, `--http_port`, `--protocol` or `--predictor_protocol`, and flags newer than the target version (timeout 0.12+, retries and health check 0.15+) are not used.', why: 'KServe and the construct derive them; a hand-written external host is unreachable in-cluster (§1.2, §8, kserve#2273).' }),
+  COMPONENT_BINDING: new Rule({ id: 'component-binding', severity: E, check: 'A predictor or transformer construct belongs to exactly one InferenceService, and a chart gives exactly one model location.', why: 'Two InferenceServices would share props and report problems twice.' }),
+  SUPPRESSION: new Rule({ id: 'suppression', severity: E, check: '`Validation.suppress` names a known, suppressible rule and gives a reason.', why: 'Errors that the cluster would reject cannot be switched off; a suppression without a reason cannot be reviewed.' }),
+} as const;
+
+/** Every rule, in README order. */
+export const ALL_RULES: Rule[] = Object.values(RULES);

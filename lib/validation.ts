@@ -1,0 +1,151 @@
+import { IConstruct } from 'constructs';
+import { KServeVersion } from './kserve-version';
+import { ALL_RULES, Rule, RuleContext, RULES, Severity } from './rules';
+
+
+/** One problem found at synth time. */
+export interface Finding {
+  /** The construct the problem belongs to. */
+  readonly construct: IConstruct;
+  /** Its path. */
+  readonly path: string;
+  /** The rule that found it. */
+  readonly rule: Rule;
+  /** The field, as a prop name or an output path (`spec.predictor.minReplicas`). */
+  readonly field: string;
+  /** The value received; `undefined` when the field is missing. */
+  readonly value: unknown;
+  /** What is expected, phrased to follow the field: `must be ...`. */
+  readonly expected: string;
+  /** How to fix it, when there is one obvious way. */
+  readonly fix?: string;
+  /** The reason given, when the finding was suppressed with `Validation.suppress`. */
+  readonly suppressedBecause?: string;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'not set';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+/** A finding as one line: `<path>: <severity> [<rule>] <field> (<value>) <expected>; fix: <fix>`. */
+export function formatFinding(f: Finding): string {
+  return `${f.path}: ${f.rule.severity} [${f.rule.id}] ${f.field} (${show(f.value)}) ${f.expected}${f.fix ? `; fix: ${f.fix}` : ''}`;
+}
+
+/**
+ * Collects the findings of one check run, keeping only rules that apply to the context.
+ * @internal
+ */
+export class FindingList {
+  public readonly findings: Finding[] = [];
+
+  public constructor(private readonly scope: IConstruct, private readonly ctx: RuleContext) {}
+
+  /** Reports a problem on `field` unless the rule does not apply to this version and mode. */
+  public add(rule: Rule, field: string, value: unknown, expected: string, options: { fix?: string; scope?: IConstruct } = {}): void {
+    if (!rule.appliesTo(this.ctx)) return;
+    const construct = options.scope ?? this.scope;
+    this.findings.push({ construct, path: construct.node.path, rule, field, value, expected, fix: options.fix });
+  }
+
+  /** A list for the same construct in another context. */
+  public with(ctx: RuleContext): FindingList {
+    return new FindingList(this.scope, ctx);
+  }
+}
+
+type Checker = () => Finding[];
+
+const checkers = new WeakMap<IConstruct, Checker[]>();
+const suppressions = new WeakMap<IConstruct, { ruleId: string; reason: string }[]>();
+let collecting = false;
+
+/**
+ * Registers checks that run at synth time, after every prop and JSON patch is in place. Their
+ * unsuppressed errors also fail a plain `app.synth()`.
+ * @internal
+ */
+export function addChecks(scope: IConstruct, checker: Checker): void {
+  const list = checkers.get(scope);
+  if (list) {
+    list.push(checker);
+    return;
+  }
+  checkers.set(scope, [checker]);
+  scope.node.addValidation({
+    validate: () => {
+      if (collecting) return [];
+      return (checkers.get(scope) ?? []).flatMap(c => c())
+        .map(applySuppression)
+        .filter(f => f.rule.severity === Severity.ERROR && !f.suppressedBecause)
+        .map(formatFinding);
+    },
+  });
+}
+
+function applySuppression(f: Finding): Finding {
+  if (!f.rule.suppressible) return f;
+  for (let c: IConstruct | undefined = f.construct; c; c = c.node.scope) {
+    const match = suppressions.get(c)?.find(s => s.ruleId === f.rule.id);
+    if (match) return { ...f, suppressedBecause: match.reason };
+  }
+  return f;
+}
+
+/** Validation of the library's constructs: suppressions and the list of findings. */
+export class Validation {
+  /**
+   * Switches off a warning, or the `image-pinned` policy error, for a construct and everything
+   * under it. The reason is kept with the finding (`Validation.findings(...)`) for review.
+   * Errors the cluster would reject cannot be suppressed.
+   *
+   * @param scope the construct (a chart, an InferenceService, a component) to suppress under
+   * @param ruleId the rule id, such as `ngc-tag-resolution` (README, "What synth checks")
+   * @param reason why it is safe here
+   */
+  public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
+    const list = suppressions.get(scope) ?? [];
+    suppressions.set(scope, [...list, { ruleId, reason }]);
+    const rule = ALL_RULES.find(r => r.id === ruleId);
+    addChecks(scope, () => {
+      const out = new FindingList(scope, { kserveVersion: KServeVersion.DEFAULT });
+      if (!rule) {
+        out.add(RULES.SUPPRESSION, 'ruleId', ruleId, `must be one of the rule ids: ${ALL_RULES.filter(r => r.suppressible).map(r => r.id).join(', ')}`);
+      } else if (!rule.suppressible) {
+        out.add(RULES.SUPPRESSION, 'ruleId', ruleId, 'is an error the cluster would reject and cannot be suppressed; fix the input instead');
+      }
+      if (reason.trim() === '') out.add(RULES.SUPPRESSION, 'reason', reason, 'must say why the finding is safe to ignore here');
+      return out.findings;
+    });
+  }
+
+  /**
+   * Every finding of the constructs under `scope` (errors and warnings, suppressed ones marked),
+   * plus the validation messages of other constructs as errors of rule `construct`.
+   */
+  public static findings(scope: IConstruct): Finding[] {
+    const out: Finding[] = [];
+    const all = scope.node.findAll();
+    collecting = true;
+    try {
+      for (const c of all) {
+        for (const checker of checkers.get(c) ?? []) out.push(...checker().map(applySuppression));
+        for (const message of c.node.validate()) {
+          out.push({ construct: c, path: c.node.path, rule: FOREIGN, field: 'validation', value: c.constructor.name, expected: message });
+        }
+      }
+    } finally {
+      collecting = false;
+    }
+    // In construct-tree order of the construct each finding belongs to (stable).
+    const order = new Map(all.map((c, i) => [c, i]));
+    return out.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.construct) ?? -1) - (order.get(b.f.construct) ?? -1) || a.i - b.i).map(x => x.f);
+  }
+
+  private constructor() {}
+}
+
+/** Validation messages of constructs that are not this library's. */
+const FOREIGN = new Rule({ id: 'construct', severity: Severity.ERROR, check: 'Validations added by other constructs (`node.addValidation`).', why: 'cdk8s would fail the synth on them too.' });
