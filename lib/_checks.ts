@@ -515,7 +515,7 @@ export function checkKnativeService(out: FindingList, obj: Json, version: KServe
   }
   const schema = knativeSchema(version);
   for (const v of specViolations(obj.spec ?? {}, schema)) {
-    knative.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (Knative Service schema of Knative ${schema.slice(16)})`, { scope });
+    knative.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (Knative Service schema of Knative ${schema.slice(17)})`, { scope });
   }
   out.findings.push(...knative.findings);
 }

@@ -42,7 +42,7 @@ function hasType(value: unknown, type: string): boolean {
 /** The known name closest to a misspelled one, if it is close enough to be a likely typo. */
 function closest(name: string, known: string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Math.max(2, Math.floor(name.length * 0.45)) + 1;
   for (const candidate of known) {
     const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
@@ -50,7 +50,16 @@ function closest(name: string, known: string[]): string | undefined {
       bestDistance = d;
     }
   }
-  return best;
+  if (best) return best;
+  // Otherwise a long shared beginning (`tolerance` for `tolerations`).
+  const shared = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const minimum = Math.max(4, Math.ceil(name.length * 0.6));
+  const ranked = known.map(k => ({ k, n: shared(name, k) })).filter(x => x.n >= minimum).sort((a, b) => b.n - a.n);
+  return ranked.length > 0 && (ranked.length === 1 || ranked[0].n > ranked[1].n) ? ranked[0].k : undefined;
 }
 
 function editDistance(a: string, b: string): number {

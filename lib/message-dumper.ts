@@ -89,6 +89,8 @@ export class MessageDumper extends Construct implements ILoggerSink {
   public readonly url: string;
   /** The Knative Service object. */
   public readonly resource: ApiObject;
+  /** The KServe version whose Knative pairing the Service is checked against. */
+  public readonly kserveVersion: KServeVersion;
 
   public constructor(scope: Construct, id: string, props: MessageDumperProps = {}) {
     super(scope, id);
@@ -99,6 +101,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
     const image = props.image ?? EVENT_DISPLAY_IMAGE;
 
     const version = props.kserveVersion ?? KServeVersion.DEFAULT;
+    this.kserveVersion = version;
     const out = new FindingList(this, { kserveVersion: version });
     if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {
       out.add(RULES.OBJECT_NAME, 'name', this.name, 'must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)');

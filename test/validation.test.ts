@@ -1,0 +1,552 @@
+/**
+ * The synth-time validation: one `fails when ...` case per rule (most rules have several), each
+ * asserting the exact message line and that nothing is written; the warnings, strict mode and
+ * suppressions; and that the library's schema walker agrees with ajv on the real CRDs.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import {
+  ALL_RULES, AzureBlobCreds, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
+  InferenceServiceProps, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
+  PythonTransformerProps, ScaleMetric, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
+} from '../lib';
+import { specViolations } from '../lib/_schema';
+import { SchemaSet, schemaErrors, schemaSetFor } from './schema';
+import { synth } from './util';
+
+const PVC = ModelStorage.fromUri('pvc://models/triton');
+const IMAGE = 'registry.example.com/ml/transformer:1.0.0';
+
+interface Model {
+  readonly predictor?: Partial<TritonPredictorProps>;
+  /** Transformer props, or true for the defaults. */
+  readonly transformer?: Partial<PythonTransformerProps> | true;
+  readonly isvc?: Partial<InferenceServiceProps>;
+  /** JSON patches on the InferenceService object (the escape hatch). */
+  readonly patch?: JsonPatch[];
+}
+
+/** An InferenceService `m` with constructs `test/predictor`, `test/transformer`, `test/isvc`. */
+function model(chart: Chart, m: Model = {}): InferenceService {
+  const predictor = new TritonPredictor(chart, 'predictor', { storage: PVC, ...m.predictor });
+  const transformer = m.transformer
+    ? new PythonTransformer(chart, 'transformer', { image: IMAGE, ...(m.transformer === true ? {} : m.transformer) })
+    : undefined;
+  const isvc = new InferenceService(chart, 'isvc', { name: 'm', predictor, transformer, ...m.isvc });
+  if (m.patch) ApiObject.of(isvc).addJsonPatch(...m.patch);
+  return isvc;
+}
+
+const v = (kserveVersion: KServeVersion) => ({ kserveVersion });
+const standard = { deploymentMode: DeploymentMode.STANDARD };
+
+interface Case {
+  /** Completes "fails when ...". */
+  readonly when: string;
+  readonly rule: string;
+  /** The whole expected message line. */
+  readonly line: string;
+  readonly build: (chart: Chart) => void;
+}
+
+const ERRORS: Case[] = [
+  // ---- Names
+  { when: 'the InferenceService name has capitals and an underscore', rule: 'name',
+    build: c => model(c, { isvc: { name: 'My_Model' } }),
+    line: 'test/isvc: error [name] name ("My_Model") must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)' },
+  { when: 'the name starts with a digit', rule: 'name',
+    build: c => model(c, { isvc: { name: '1model' } }),
+    line: 'test/isvc: error [name] name ("1model") must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)' },
+  { when: '<name>-transformer would exceed 63 characters in Knative mode', rule: 'name-length',
+    build: c => model(c, { isvc: { name: 'a'.repeat(52) }, transformer: true }),
+    line: `test/isvc: error [name-length] name ("${'a'.repeat(52)}") must be at most 51 characters (it has 52): KServe creates the Knative Service "${'a'.repeat(52)}-transformer", which must fit a 63-character DNS label` },
+  { when: 'the Standard-mode pod label isvc.<name>-transformer would exceed 63 characters', rule: 'name-length-standard',
+    build: c => model(c, { isvc: { name: 'a'.repeat(47), ...standard, namespace: 'ns' }, transformer: true, predictor: { maxReplicas: 2 } }),
+    line: `test/isvc: error [name-length-standard] name ("${'a'.repeat(47)}") must be at most 46 characters (it has 47): the pod label "isvc.${'a'.repeat(47)}-transformer" must fit 63 characters` },
+  { when: 'the Standard-mode host label <name>-predictor-<namespace> would exceed 63 characters', rule: 'name-length-standard',
+    build: c => model(c, { isvc: { name: 'a'.repeat(30), ...standard, namespace: 'n'.repeat(23) }, predictor: { maxReplicas: 2 } }),
+    line: `test/isvc: error [name-length-standard] name and namespace ("${'a'.repeat(30)}, ${'n'.repeat(23)}") must be at most 52 characters together (they have 53): the host label "${'a'.repeat(30)}-predictor-${'n'.repeat(23)}" must fit 63 characters` },
+  { when: 'the namespace is not a DNS label', rule: 'object-name',
+    build: c => model(c, { isvc: { namespace: 'ML_Team' } }),
+    line: 'test/isvc: error [object-name] namespace ("ML_Team") must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit' },
+  { when: 'the message dumper name starts with a digit', rule: 'object-name',
+    build: c => new MessageDumper(c, 'dumper', { name: '1-dumper' }),
+    line: 'test/dumper: error [object-name] name ("1-dumper") must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)' },
+  { when: 'the ServiceAccount name is not a DNS subdomain', rule: 'object-name',
+    build: c => new AzureBlobCreds(c, 'creds', { serviceAccountName: 'Azure_SA' }),
+    line: 'test/creds: error [object-name] serviceAccountName ("Azure_SA") must be a DNS subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit' },
+  { when: 'a chart id would make cdk8s hash the file name', rule: 'object-name',
+    build: c => new InferenceServiceChart(c.node.root as App, 'My-Model', { name: 'm', modelUri: 'pvc://m/t' }),
+    line: 'My-Model: error [object-name] chart id ("My-Model") must be lowercase letters, digits and \'-\': cdk8s otherwise adds a hash to the file name in dist/' },
+
+  // ---- Annotations
+  { when: 'the user sets the deployment-mode annotation', rule: 'annotations',
+    build: c => model(c, { isvc: { annotations: { 'serving.kserve.io/deploymentMode': 'RawDeployment' } } }),
+    line: 'test/isvc: error [annotations] annotations["serving.kserve.io/deploymentMode"] ("RawDeployment") must not be set: it is written from deploymentMode, spelled for the target KServe version; fix: set deploymentMode' },
+  { when: 'a patch respells the deployment mode for the wrong version', rule: 'annotations',
+    build: c => model(c, { patch: [JsonPatch.replace('/metadata/annotations/serving.kserve.io~1deploymentMode', 'Serverless')] }),
+    line: 'test/isvc: error [annotations] metadata.annotations["serving.kserve.io/deploymentMode"] ("Serverless") must be Knative for Knative mode on KServe 0.20; fix: set deploymentMode on the construct instead of patching the annotation' },
+  { when: 'the InferenceService carries Knative min-scale', rule: 'annotations',
+    build: c => model(c, { isvc: { annotations: { 'autoscaling.knative.dev/min-scale': '2' } } }),
+    line: 'test/isvc: error [annotations] metadata.annotations["autoscaling.knative.dev/min-scale"] ("2") is stripped by KServe: set minReplicas instead' },
+  { when: 'a component carries the camelCase maxScale', rule: 'annotations',
+    build: c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/maxScale': '9' } } }),
+    line: 'test/predictor: error [annotations] spec.predictor.annotations["autoscaling.knative.dev/maxScale"] ("9") is stripped by KServe: set maxReplicas instead' },
+  { when: 'an internal KServe annotation is authored', rule: 'annotations',
+    build: c => model(c, { isvc: { annotations: { 'internal.serving.kserve.io/storage-initializer-sourceuri': 'x' } } }),
+    line: 'test/isvc: error [annotations] metadata.annotations["internal.serving.kserve.io/storage-initializer-sourceuri"] ("x") is written by the KServe controller and must not be authored' },
+  { when: 'a patch puts an autoscaling annotation on the message dumper Service itself', rule: 'annotations',
+    build: c => ApiObject.of(new MessageDumper(c, 'dumper')).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'autoscaling.knative.dev/target': '10' })),
+    line: 'test/dumper: error [annotations] metadata.annotations["autoscaling.knative.dev/target"] ("10") is only valid on the revision template: move it to spec.template.metadata.annotations' },
+  { when: 'the autoscaler class is keda on KServe 0.12', rule: 'autoscaler-class',
+    build: c => model(c, { isvc: { ...v(KServeVersion.V0_12), ...standard, annotations: { 'serving.kserve.io/autoscalerClass': 'keda' } }, predictor: { maxReplicas: 2 } }),
+    line: 'test/isvc: error [autoscaler-class] metadata.annotations["serving.kserve.io/autoscalerClass"] ("keda") must be one of hpa, external on KServe 0.12' },
+  { when: 'targetUtilizationPercentage is 150 on KServe 0.14', rule: 'target-utilization-annotation',
+    build: c => model(c, { isvc: { ...v(KServeVersion.V0_14), annotations: { 'serving.kserve.io/targetUtilizationPercentage': '150' } } }),
+    line: 'test/isvc: error [target-utilization-annotation] metadata.annotations["serving.kserve.io/targetUtilizationPercentage"] ("150") must be a whole number from 1 to 100' },
+
+  // ---- InferenceService shape (escape hatch)
+  { when: 'a patch adds a framework key beside model', rule: 'predictor-implementation',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/onnx', { storageUri: 'pvc://x/y' })] }),
+    line: 'test/predictor: error [predictor-implementation] spec.predictor.onnx ("onnx") must not be set beside model: a predictor has exactly one implementation' },
+  { when: 'a patch adds a sidecar container beside model on KServe 0.14', rule: 'predictor-implementation',
+    build: c => model(c, { isvc: v(KServeVersion.V0_14), patch: [JsonPatch.add('/spec/predictor/containers', [{ name: 'sidecar', image: 'busybox:1.36' }])] }),
+    line: 'test/predictor: error [predictor-implementation] spec.predictor.containers (["sidecar"]) must be empty beside model on KServe 0.14 (extra containers count as a second implementation before 0.15)' },
+  { when: 'a patch adds a kserve-container beside model on KServe 0.20', rule: 'predictor-implementation',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/containers', [{ name: 'kserve-container', image: 'busybox:1.36' }])] }),
+    line: 'test/predictor: error [predictor-implementation] spec.predictor.containers[0].name ("kserve-container") must not be kserve-container beside model: that makes a second implementation' },
+  { when: 'a patch names the model container on KServe 0.16', rule: 'predictor-model-name',
+    build: c => model(c, { isvc: v(KServeVersion.V0_16), patch: [JsonPatch.add('/spec/predictor/model/name', 'triton')] }),
+    line: 'test/predictor: error [predictor-model-name] spec.predictor.model.name ("triton") must not be set: KServe 0.16+ rejects a name inside the model spec' },
+  { when: 'a patch sets the v1 protocol on Triton', rule: 'triton-model',
+    build: c => model(c, { patch: [JsonPatch.replace('/spec/predictor/model/protocolVersion', 'v1')] }),
+    line: 'test/predictor: error [triton-model] spec.predictor.model.protocolVersion ("v1") must be v2 or grpc-v2: the Triton runtime speaks only the Open Inference Protocol' },
+  { when: 'a patch renames the transformer container', rule: 'transformer-containers',
+    build: c => model(c, { transformer: true, patch: [JsonPatch.replace('/spec/transformer/containers/0/name', 'main')] }),
+    line: 'test/transformer: error [transformer-containers] spec.transformer.containers[0].name ("main") must be kserve-container: KServe renames it otherwise and GitOps shows a diff' },
+  { when: 'a patch empties the transformer containers', rule: 'transformer-containers',
+    build: c => model(c, { transformer: true, patch: [JsonPatch.replace('/spec/transformer/containers', [])] }),
+    line: 'test/transformer: error [transformer-containers] spec.transformer.containers ([]) must have at least one container' },
+  { when: 'a collocated transformer-container carries STORAGE_URI', rule: 'collocated-transformer',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/containers', [{ name: 'transformer-container', image: IMAGE, env: [{ name: 'STORAGE_URI', value: 'pvc://a/b' }] }])] }),
+    line: 'test/predictor: error [collocated-transformer] spec.predictor.containers[0].env ("STORAGE_URI") must not be set on transformer-container' },
+  { when: 'storageUris is combined with storageUri', rule: 'storage-uris',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/storageUris', [{ uri: 'pvc://a/b', mountPath: '/mnt/b' }])] }),
+    line: 'test/predictor: error [storage-uris] spec.predictor.storageUris (1) must not be combined with a single storage URI' },
+  { when: 'storageUris is used on KServe 0.15 with a mount path of /', rule: 'storage-uris',
+    build: c => model(c, { isvc: v(KServeVersion.V0_15), patch: [JsonPatch.remove('/spec/predictor/model/storageUri'), JsonPatch.add('/spec/predictor/storageUris', [{ uri: 'pvc://a/b', mountPath: '/' }])] }),
+    line: 'test/predictor: error [storage-uris] spec.predictor.storageUris[0].mountPath ("/") must be an absolute path other than / without ..' },
+  { when: 'a patch sets a deployment strategy in Knative mode', rule: 'deployment-strategy',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/deploymentStrategy', { type: 'Recreate' })] }),
+    line: 'test/predictor: error [deployment-strategy] spec.predictor.deploymentStrategy ({"type":"Recreate"}) is only supported in Standard mode' },
+  { when: 'a patch adds a misspelled field', rule: 'schema',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/tolerance', [])] }),
+    line: 'test/predictor: error [schema] spec.predictor.tolerance ([]) is not a field here; did you mean tolerations? (InferenceService schema of KServe 0.20.0)' },
+  { when: 'a patch sets a value outside the CRD enum', rule: 'schema',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/scaleMetricType', 'Percent')] }),
+    line: 'test/predictor: error [schema] spec.predictor.scaleMetricType ("Percent") must be one of "Utilization", "Value", "AverageValue" (InferenceService schema of KServe 0.20.0)' },
+  { when: 'a field that only exists in newer CRDs is used on KServe 0.11', rule: 'schema',
+    build: c => model(c, { isvc: v(KServeVersion.V0_11), patch: [JsonPatch.add('/spec/predictor/autoScaling', { metrics: [] })] }),
+    line: 'test/predictor: error [schema] spec.predictor.autoScaling ({"metrics":[]}) is not a field here (InferenceService schema of KServe 0.11.2)' },
+  { when: 'a patch misspells a field of the message dumper', rule: 'schema',
+    build: c => ApiObject.of(new MessageDumper(c, 'dumper')).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/imagePullPolicyy', 'Always')),
+    line: 'test/dumper: error [schema] spec.template.spec.containers[0].imagePullPolicyy ("Always") is not a field here; did you mean imagePullPolicy? (Knative Service schema of Knative 1.21.1)' },
+
+  // ---- Containers
+  { when: 'the transformer sets PYTHONPATH (even on KServe 0.11)', rule: 'pythonpath',
+    build: c => model(c, { isvc: v(KServeVersion.V0_11), transformer: { env: { PYTHONPATH: EnvValue.fromValue('/app') } } }),
+    line: 'test/transformer: error [pythonpath] spec.transformer.containers[0].env[0].name ("PYTHONPATH") must not be set: KServe 0.18+ rejects it; fix: bake the path into the image' },
+  { when: 'the predictor sets PYTHONPATH', rule: 'pythonpath',
+    build: c => model(c, { predictor: { env: { PYTHONPATH: EnvValue.fromValue('/models') } } }),
+    line: 'test/predictor: error [pythonpath] spec.predictor.model.env[0].name ("PYTHONPATH") must not be set: KServe 0.18+ rejects it; fix: bake the path into the image' },
+  { when: 'the predictor declares two ports (REST and gRPC)', rule: 'knative-ports',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/model/ports', [{ name: 'h2c', containerPort: 9000 }, { name: 'http1', containerPort: 8080 }])] }),
+    line: 'test/predictor: error [knative-ports] spec.predictor ports ([9000,8080]) must be at most one container port across the component: Knative routes to a single port; fix: serve REST on 8080 without a port, or gRPC on one port named h2c' },
+  { when: 'a gRPC port is named grpc', rule: 'knative-ports',
+    build: c => model(c, { predictor: { protocol: TritonProtocol.GRPC_V2 }, patch: [JsonPatch.replace('/spec/predictor/model/ports/0/name', 'grpc')] }),
+    line: 'test/predictor: error [knative-ports] spec.predictor.model.ports[0].name ("grpc") must be h2c (gRPC), http1 or empty' },
+  { when: 'the transformer uses Knative\'s reserved port 8012', rule: 'knative-ports',
+    build: c => model(c, { transformer: true, patch: [JsonPatch.add('/spec/transformer/containers/0/ports', [{ containerPort: 8012 }])] }),
+    line: 'test/transformer: error [knative-ports] spec.transformer.containers[0].ports[0].containerPort (8012) must not be one of Knative\'s reserved ports 8008, 8012, 8013, 8022, 9090, 9091' },
+  { when: 'the transformer sets K_SERVICE', rule: 'knative-reserved',
+    build: c => model(c, { transformer: { env: { K_SERVICE: EnvValue.fromValue('x') } } }),
+    line: 'test/transformer: error [knative-reserved] spec.transformer.containers[0].env[0].name ("K_SERVICE") must not be one of PORT, K_SERVICE, K_CONFIGURATION, K_REVISION: Knative sets them' },
+  { when: 'a container is named queue-proxy', rule: 'knative-reserved',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/containers', [{ name: 'queue-proxy', image: IMAGE }])] }),
+    line: 'test/predictor: error [knative-reserved] spec.predictor.containers[0].name ("queue-proxy") must not be queue-proxy: Knative adds a container of that name' },
+
+  // ---- Resources
+  { when: 'a patch drops the CPU limit of a 4-CPU request', rule: 'resources',
+    build: c => model(c, { transformer: { resources: { cpu: { request: Cpu.cores(4) } } }, patch: [JsonPatch.remove('/spec/transformer/containers/0/resources/limits/cpu')] }),
+    line: 'test/transformer: error [resources] spec.transformer.containers[0].resources.limits.cpu (not set) must be set because spec.transformer.containers[0].resources.requests.cpu is: KServe fills a missing limit with its default (1 CPU / 2Gi), which breaks a larger request; fix: set spec.transformer.containers[0].resources.limits.cpu' },
+  { when: 'a memory request exceeds its limit', rule: 'resources',
+    build: c => model(c, { predictor: { resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } } }),
+    line: 'test/predictor: error [resources] spec.predictor.model.resources.requests.memory ("16Gi") must not exceed the limit ("8Gi")' },
+  { when: 'a GPU request differs from its limit', rule: 'resources',
+    build: c => model(c, { predictor: { gpus: 2 }, patch: [JsonPatch.add('/spec/predictor/model/resources/requests/nvidia.com~1gpu', '1')] }),
+    line: 'test/predictor: error [resources] spec.predictor.model.resources.requests.nvidia.com/gpu ("1") must equal the limit ("2"): Kubernetes does not overcommit extended resources such as GPUs' },
+  { when: 'a CPU amount is finer than a millicore', rule: 'resources',
+    build: c => model(c, { transformer: { resources: { cpu: { request: Cpu.millis(0.5) } } } }),
+    line: 'test/transformer: error [resources] spec.transformer.containers[0].resources.requests.cpu ("0.5m") must be whole millicores: Kubernetes has no finer CPU unit' },
+  { when: 'the GPU count is negative', rule: 'resources',
+    build: c => model(c, { predictor: { gpus: -1 } }),
+    line: 'test/predictor: error [resources] gpus (-1) must be a whole number of at least 0' },
+  { when: 'a patch sets a malformed quantity', rule: 'resources',
+    build: c => model(c, { patch: [JsonPatch.replace('/spec/predictor/model/resources/limits/memory', '8 GB')] }),
+    line: 'test/predictor: error [resources] spec.predictor.model.resources.limits.memory ("8 GB") must be a positive Kubernetes quantity such as 500m, 2 or 8Gi' },
+
+  // ---- Images
+  { when: 'the transformer image has no tag', rule: 'image-pinned',
+    build: c => model(c, { transformer: { image: 'registry.example.com/ml/transformer' } }),
+    line: 'test/transformer: error [image-pinned] spec.transformer.containers[0].image ("registry.example.com/ml/transformer") must have a tag or digest: an untagged image is latest; fix: pin a version tag or @sha256 digest, or Validation.suppress(scope, \'image-pinned\', reason)' },
+  { when: 'the transformer image is :latest (the registry port is not a tag)', rule: 'image-pinned',
+    build: c => model(c, { transformer: { image: 'localhost:5000/transformer:latest' } }),
+    line: 'test/transformer: error [image-pinned] spec.transformer.containers[0].image ("localhost:5000/transformer:latest") must not use the moving tag latest; fix: pin a version tag or @sha256 digest, or Validation.suppress(scope, \'image-pinned\', reason)' },
+  { when: 'the transformer image is empty', rule: 'image-pinned',
+    build: c => model(c, { transformer: { image: ' ' } }),
+    line: 'test/transformer: error [image-pinned] spec.transformer.containers[0].image (" ") must name an image, pinned by tag or digest' },
+  { when: 'the Triton runtimeVersion is latest', rule: 'image-pinned',
+    build: c => model(c, { predictor: { runtimeVersion: 'latest' } }),
+    line: 'test/predictor: error [image-pinned] spec.predictor.model.runtimeVersion ("latest") must be a fixed Triton tag such as 24.08-py3' },
+  { when: 'the message dumper image is the untagged sample image', rule: 'image-pinned',
+    build: c => new MessageDumper(c, 'dumper', { image: 'gcr.io/knative-releases/knative.dev/eventing-contrib/cmd/event_display' }),
+    line: 'test/dumper: error [image-pinned] spec.template.spec.containers[0].image ("gcr.io/knative-releases/knative.dev/eventing-contrib/cmd/event_display") must have a tag or digest: an untagged image is latest; fix: pin a version tag or @sha256 digest, or Validation.suppress(scope, \'image-pinned\', reason)' },
+
+  // ---- Scaling and rollout
+  { when: 'minReplicas exceeds maxReplicas', rule: 'replicas',
+    build: c => model(c, { predictor: { minReplicas: 5, maxReplicas: 2 } }),
+    line: 'test/predictor: error [replicas] spec.predictor.maxReplicas (2) must be 0 or at least minReplicas (5)' },
+  { when: 'minReplicas is negative', rule: 'replicas',
+    build: c => model(c, { transformer: { minReplicas: -1 } }),
+    line: 'test/transformer: error [replicas] spec.transformer.minReplicas (-1) must be a whole number of at least 0' },
+  { when: 'maxReplicas is fractional', rule: 'replicas',
+    build: c => model(c, { predictor: { maxReplicas: 2.5 } }),
+    line: 'test/predictor: error [replicas] spec.predictor.maxReplicas (2.5) must be a whole number of at least 0 (0 means no maximum)' },
+  { when: 'the message dumper minScale is negative', rule: 'replicas',
+    build: c => new MessageDumper(c, 'dumper', { minScale: -1 }),
+    line: 'test/dumper: error [replicas] minScale (-1) must be a whole number of at least 0' },
+  { when: 'containerConcurrency exceeds Knative\'s 1000', rule: 'container-concurrency',
+    build: c => model(c, { predictor: { containerConcurrency: 5000 } }),
+    line: 'test/predictor: error [container-concurrency] spec.predictor.containerConcurrency (5000) must be at most 1000 (Knative\'s container-concurrency-max-limit)' },
+  { when: 'containerConcurrency is negative', rule: 'container-concurrency',
+    build: c => model(c, { transformer: { containerConcurrency: -4 } }),
+    line: 'test/transformer: error [container-concurrency] spec.transformer.containerConcurrency (-4) must be a whole number of at least 0 (0 means unlimited)' },
+  { when: 'the timeout exceeds Knative\'s 600 s', rule: 'timeout',
+    build: c => model(c, { predictor: { timeout: Duration.minutes(15) } }),
+    line: 'test/predictor: error [timeout] spec.predictor.timeout (900) must be at most 600 seconds (Knative\'s max-revision-timeout-seconds); fix: raise max-revision-timeout-seconds in config-defaults first, or shorten the timeout' },
+  { when: 'the timeout is fractional seconds', rule: 'timeout',
+    build: c => model(c, { transformer: { timeout: Duration.millis(1500) } }),
+    line: 'test/transformer: error [timeout] spec.transformer.timeout (1.5) must be whole seconds, at least 1' },
+  { when: 'a CPU metric is used in Knative mode', rule: 'scale-metric',
+    build: c => model(c, { predictor: { scaleMetric: ScaleMetric.CPU } }),
+    line: 'test/predictor: error [scale-metric] spec.predictor.scaleMetric ("cpu") must be concurrency or rps in Knative mode; fix: use concurrency or rps, or deploymentMode Standard for cpu/memory' },
+  { when: 'scaleTarget is 0', rule: 'scale-target',
+    build: c => model(c, { predictor: { scaleMetric: ScaleMetric.RPS, scaleTarget: 0 } }),
+    line: 'test/predictor: error [scale-target] spec.predictor.scaleTarget (0) must be a whole number of at least 1' },
+  { when: 'concurrency is used in Standard mode (kserve#3514)', rule: 'scale-metric-standard',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, scaleMetric: ScaleMetric.CONCURRENCY } }),
+    line: 'test/predictor: error [scale-metric-standard] spec.predictor.scaleMetric ("concurrency") must be cpu or memory in Standard mode (the HPA scales on resource use); fix: use cpu or memory, or deploymentMode Knative for concurrency/rps' },
+  { when: 'a CPU utilization target is 150 % in Standard mode', rule: 'scale-metric-standard',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, scaleMetric: ScaleMetric.CPU, scaleTarget: 150 } }),
+    line: 'test/predictor: error [scale-metric-standard] spec.predictor.scaleTarget (150) must be at most 100: it is a utilization percentage in Standard mode' },
+  { when: 'canaryTrafficPercent is 120', rule: 'canary-traffic',
+    build: c => model(c, { predictor: { canaryTrafficPercent: 120 } }),
+    line: 'test/predictor: error [canary-traffic] spec.predictor.canaryTrafficPercent (120) must be a whole number from 0 to 100' },
+  { when: 'canaryTrafficPercent is used in Standard mode', rule: 'canary-traffic',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, canaryTrafficPercent: 10 } }),
+    line: 'test/predictor: error [canary-traffic] spec.predictor.canaryTrafficPercent (10) is not supported in Standard mode: there are no revisions to split traffic between' },
+
+  // ---- Logger
+  { when: 'a patch removes the logger mode', rule: 'logger',
+    build: c => model(c, { predictor: { logger: { sink: LoggerSink.fromUrl('http://dumper.default.svc.cluster.local') } }, patch: [JsonPatch.remove('/spec/predictor/logger/mode')] }),
+    line: 'test/predictor: error [logger] spec.predictor.logger.mode (not set) must be all, request or response: KServe rejects a logger without a mode' },
+  { when: 'the logger URL has no scheme', rule: 'logger',
+    build: c => model(c, { transformer: { logger: { sink: LoggerSink.fromUrl('message-dumper.default'), mode: LoggerMode.REQUEST } } }),
+    line: 'test/transformer: error [logger] spec.transformer.logger.url ("message-dumper.default") must be an http(s) URL or an s3://, gs:// or abfs:// blob sink' },
+  { when: 'a blob logger sink has no storage block', rule: 'logger',
+    build: c => model(c, { predictor: { logger: { sink: LoggerSink.fromUrl('s3://logs/isvc') } } }),
+    line: 'test/predictor: error [logger] spec.predictor.logger.storage (not set) must be set for a blob-storage logger URL' },
+
+  // ---- Storage and credentials
+  { when: 'oci:// is used on KServe 0.11', rule: 'storage-uri',
+    build: c => model(c, { isvc: v(KServeVersion.V0_11), predictor: { storage: ModelStorage.fromUri('oci://registry.example.com/models/m:1') } }),
+    line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri ("oci://registry.example.com/models/m:1") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// on KServe 0.11' },
+  { when: 'an abfs:// URI is given for Azure Blob', rule: 'storage-uri',
+    build: c => model(c, { predictor: { storage: ModelStorage.fromUri('abfss://models@acct.dfs.core.windows.net/triton') } }),
+    line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri ("abfss://models@acct.dfs.core.windows.net/triton") must use the https form for Azure Blob: the storage initializer does not understand this scheme; fix: use https://acct.blob.core.windows.net/models/triton' },
+  { when: 'an Azure Blob URI has no folder after the container', rule: 'storage-uri',
+    build: c => model(c, { predictor: { storage: ModelStorage.fromUri('https://acct.blob.core.windows.net/models/') } }),
+    line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri path ("") must name a folder inside the container: the storage initializer needs at least one path segment' },
+  { when: 'the Azure account name has capitals', rule: 'storage-uri',
+    build: c => model(c, { predictor: { storage: ModelStorage.azureBlob({ account: 'My-Account', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds') }) } }),
+    line: 'test/predictor: error [storage-uri] storage.account ("My-Account") must be 3 to 24 lowercase letters and digits' },
+  { when: 'the Azure path is empty', rule: 'storage-uri',
+    build: c => model(c, { predictor: { storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: '/', credentials: new AzureBlobCreds(c, 'creds') }) } }),
+    line: 'test/predictor: error [storage-uri] storage.path ("/") must name a folder inside the container: KServe needs at least one path segment after the container' },
+  { when: 'the transformer STORAGE_URI has an unknown scheme', rule: 'storage-uri',
+    build: c => model(c, { transformer: { env: { STORAGE_URI: EnvValue.fromValue('ftp://files/vocab') } } }),
+    line: 'test/transformer: error [storage-uri] spec.transformer.containers[0].env[0].value ("ftp://files/vocab") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// oci:// hf:// oci+native:// on KServe 0.20' },
+  { when: 'environment variables for the Secret are missing', rule: 'credentials',
+    build: c => new AzureBlobCreds(c, 'creds', { credentials: AzureCredentials.secretFromEnvironment({ environment: { AZURE_TENANT_ID: 't' } }) }),
+    line: 'test/creds: error [credentials] credentials (environment) ("AZURE_CLIENT_ID, AZURE_CLIENT_SECRET") must be set to create the service-principal Secret for KServe 0.20, which needs AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET; fix: export AZURE_CLIENT_ID, AZURE_CLIENT_SECRET before synth, or use AzureCredentials.existingSecret()' },
+  { when: 'the credentials are in another namespace', rule: 'credentials',
+    build: c => model(c, { predictor: { storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds', { namespace: 'other' }) }) } }),
+    line: 'test/isvc: error [credentials] predictor storage credentials namespace ("other") must be the InferenceService\'s namespace ("default"): the ServiceAccount and Secret must be beside it' },
+  { when: 'the credentials target another KServe version', rule: 'credentials',
+    build: c => model(c, { isvc: v(KServeVersion.V0_15), predictor: { storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds') }) } }),
+    line: 'test/isvc: error [credentials] predictor storage credentials kserveVersion ("0.20") must be the InferenceService\'s (0.15): the Secret keys differ by version' },
+  { when: 'serviceAccountName overrides the storage credentials', rule: 'credentials',
+    build: c => model(c, { predictor: { serviceAccountName: 'other', storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds') }) } }),
+    line: 'test/predictor: error [credentials] serviceAccountName ("other") must be the storage credentials\' ServiceAccount ("kserve-azure-blob"): the storage initializer would run without the credentials; fix: leave serviceAccountName unset' },
+  { when: 'the workload identity client id is empty', rule: 'credentials',
+    build: c => new AzureBlobCreds(c, 'creds', { credentials: AzureCredentials.workloadIdentity({ clientId: '' }) }),
+    line: 'test/creds: error [credentials] credentials.clientId ("") must be the client id of the managed identity for workload identity' },
+
+  // ---- Transformer, binding, suppressions
+  { when: 'transformer args set --predictor_host (kserve#2273)', rule: 'transformer-args',
+    build: c => model(c, { transformer: { args: ['--predictor_host=m.default.example.com'] } }),
+    line: 'test/transformer: error [transformer-args] args ("--predictor_host=m.default.example.com") must not set --predictor_host: KServe injects the in-cluster predictor host' },
+  { when: 'predictor retries are used on KServe 0.14', rule: 'transformer-args',
+    build: c => model(c, { isvc: v(KServeVersion.V0_14), transformer: { predictorRequestRetries: 2 } }),
+    line: 'test/transformer: error [transformer-args] predictorRequestRetries (2) needs KServe 0.15 or newer (target is 0.14)' },
+  { when: 'a predictor request timeout is used on KServe 0.11', rule: 'transformer-args',
+    build: c => model(c, { isvc: v(KServeVersion.V0_11), transformer: { predictorRequestTimeout: Duration.seconds(30) } }),
+    line: 'test/transformer: error [transformer-args] predictorRequestTimeout ("30s") needs KServe 0.12 or newer (target is 0.11)' },
+  { when: 'one predictor is used by two InferenceServices', rule: 'component-binding',
+    build: c => {
+      const predictor = new TritonPredictor(c, 'predictor', { storage: PVC });
+      new InferenceService(c, 'a', { predictor });
+      new InferenceService(c, 'b', { predictor });
+    },
+    line: 'test/predictor: error [component-binding] props ("default/b") must not be used twice: it is already the predictor of InferenceService default/a; fix: create one TritonPredictor per InferenceService' },
+  { when: 'a transformer is never given to an InferenceService', rule: 'component-binding',
+    build: c => new PythonTransformer(c, 'transformer', { image: IMAGE }),
+    line: 'test/transformer: error [component-binding] props ("PythonTransformer") must be passed to an InferenceService as its transformer: it emits nothing on its own' },
+  { when: 'a chart gives no model location', rule: 'component-binding',
+    build: c => new InferenceServiceChart(c.node.root as App, 'other', {}),
+    line: 'other: error [component-binding] azureBlob, modelUri ("neither") must be exactly one: where the Triton model repository is' },
+  { when: 'a suppression names an unknown rule', rule: 'suppression',
+    build: c => Validation.suppress(c, 'image-pined', 'typo'),
+    line: `test: error [suppression] ruleId ("image-pined") must be one of the rule ids: ${ALL_RULES.filter(r => r.suppressible).map(r => r.id).join(', ')}` },
+  { when: 'a suppression targets an error the cluster would reject', rule: 'suppression',
+    build: c => Validation.suppress(c, 'replicas', 'we know better'),
+    line: 'test: error [suppression] ruleId ("replicas") is an error the cluster would reject and cannot be suppressed; fix the input instead' },
+  { when: 'a suppression gives no reason', rule: 'suppression',
+    build: c => Validation.suppress(c, 'image-pinned', ' '),
+    line: 'test: error [suppression] reason (" ") must say why the finding is safe to ignore here' },
+  { when: 'another construct\'s validation fails', rule: 'construct',
+    build: c => c.node.addValidation({ validate: () => ['the team label is missing'] }),
+    line: 'test: error [construct] validation ("Chart") the team label is missing' },
+];
+
+const WARNINGS: Case[] = [
+  { when: 'a Knative annotation uses a camelCase alias', rule: 'knative-annotation-alias',
+    build: c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/initialScale': '0' } } }),
+    line: 'test/predictor: warning [knative-annotation-alias] spec.predictor.annotations["autoscaling.knative.dev/initialScale"] ("0") is a deprecated alias that Knative ignores once the kebab-case key is set; fix: use autoscaling.knative.dev/initial-scale' },
+  { when: 'a GPU node selector is set in Knative mode (kserve#1425)', rule: 'knative-feature-flag',
+    build: c => model(c, { predictor: { nodeSelector: { pool: 'gpu' } } }),
+    line: 'test/predictor: warning [knative-feature-flag] spec.predictor.nodeSelector ({"pool":"gpu"}) is rejected by Knative unless kubernetes.podspec-nodeselector is enabled; fix: set kubernetes.podspec-nodeselector: enabled in the config-features ConfigMap of knative-serving' },
+  { when: 'a patch adds tolerations', rule: 'knative-feature-flag',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/tolerations', [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }])] }),
+    line: 'test/predictor: warning [knative-feature-flag] spec.predictor.tolerations ([{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]) is rejected by Knative unless kubernetes.podspec-tolerations is enabled; fix: set kubernetes.podspec-tolerations: enabled in the config-features ConfigMap of knative-serving' },
+  { when: 'a patch mounts a PersistentVolumeClaim', rule: 'knative-feature-flag',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/volumes', [{ name: 'cache', persistentVolumeClaim: { claimName: 'cache' } }])] }),
+    line: 'test/predictor: warning [knative-feature-flag] spec.predictor.volumes[0] ("cache") is rejected by Knative unless kubernetes.podspec-persistent-volume-claim is enabled; fix: set kubernetes.podspec-persistent-volume-claim: enabled in the config-features ConfigMap of knative-serving' },
+  { when: 'env comes from a fieldRef', rule: 'knative-feature-flag',
+    build: c => model(c, { transformer: true, patch: [JsonPatch.add('/spec/transformer/containers/0/env', [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }])] }),
+    line: 'test/transformer: warning [knative-feature-flag] spec.transformer.containers[0].env[0].valueFrom.fieldRef ("spec.nodeName") is rejected by Knative unless kubernetes.podspec-fieldref is enabled; fix: set kubernetes.podspec-fieldref: enabled in the config-features ConfigMap of knative-serving' },
+  { when: 'the Triton runtime image comes from nvcr.io', rule: 'ngc-tag-resolution',
+    build: c => model(c, { predictor: { runtimeVersion: '24.08-py3' } }),
+    line: 'test/predictor: warning [ngc-tag-resolution] spec.predictor.model (runtime kserve-tritonserver) ("nvcr.io/nvidia/tritonserver:24.08-py3") is on nvcr.io, whose tags Knative cannot resolve to digests; fix: add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)' },
+  { when: 'the transformer image is on nvcr.io', rule: 'ngc-tag-resolution',
+    build: c => model(c, { predictor: { runtime: 'my-triton' }, transformer: { image: 'nvcr.io/nvidia/pytorch:24.08-py3' } }),
+    line: 'test/transformer: warning [ngc-tag-resolution] spec.transformer.containers[0].image ("nvcr.io/nvidia/pytorch:24.08-py3") is on nvcr.io, whose tags Knative cannot resolve to digests; fix: add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does)' },
+  { when: 'minReplicas is 0 in Standard mode', rule: 'standard-scale-to-zero',
+    build: c => model(c, { isvc: standard, predictor: { minReplicas: 0, maxReplicas: 2 } }),
+    line: 'test/predictor: warning [standard-scale-to-zero] spec.predictor.minReplicas (0) behaves as 1: Standard mode cannot scale to zero' },
+  { when: 'maxReplicas is unset in Standard mode', rule: 'standard-fixed-replicas',
+    build: c => model(c, { isvc: standard }),
+    line: 'test/predictor: warning [standard-fixed-replicas] spec.predictor.maxReplicas (not set) leaves the HPA with max = min: a fixed replica count; fix: set maxReplicas above minReplicas to autoscale' },
+  { when: 'a gRPC predictor has a logger', rule: 'logger-grpc',
+    build: c => model(c, { predictor: { protocol: TritonProtocol.GRPC_V2, logger: { sink: LoggerSink.fromUrl('http://dumper.default.svc.cluster.local') } } }),
+    line: 'test/predictor: warning [logger-grpc] spec.predictor.logger ("all") logs nothing: the predictor serves gRPC and the logger agent only proxies HTTP; fix: log at the transformer, or serve TritonProtocol.V2' },
+  { when: 'a SAS token is inside the model URI', rule: 'azure-sas-token',
+    build: c => model(c, { predictor: { storage: ModelStorage.fromUri('https://acct.blob.core.windows.net/models/triton?sv=2022-11-02&sig=abc') } }),
+    line: 'test/predictor: warning [azure-sas-token] spec.predictor.model.storageUri ("https://acct.blob.core.windows.net/models/triton?<SAS token>") carries a SAS token: it ends up in Git and in kubectl output; fix: put the token in the storage Secret as AZURE_STORAGE_ACCESS_KEY (AzureBlobCreds) and drop it from the URI' },
+  { when: 'one model folder is a name prefix of another', rule: 'azure-prefix-overlap',
+    build: c => {
+      const creds = new AzureBlobCreds(c, 'creds');
+      const storage = (p: string) => ModelStorage.azureBlob({ account: 'acct', container: 'models', path: p, credentials: creds });
+      new InferenceService(c, 'iris', { predictor: new TritonPredictor(c, 'predictor', { storage: storage('triton/iris') }) });
+      new InferenceService(c, 'iris-v2', { predictor: new TritonPredictor(c, 'predictor-v2', { storage: storage('triton/iris-v2') }) });
+    },
+    line: 'test/predictor: warning [azure-prefix-overlap] storage path ("triton/iris") also matches triton/iris-v2 (the model of test/iris-v2): KServe downloads every blob whose name starts with the path; fix: give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' },
+  { when: 'the InferenceService is in the kserve namespace (kserve#2137)', rule: 'control-plane-namespace',
+    build: c => model(c, { isvc: { namespace: 'kserve' } }),
+    line: 'test/isvc: warning [control-plane-namespace] metadata.namespace ("kserve") is labeled control-plane by KServe\'s install: its pods get no storage initializer and no logger agent; fix: use a namespace of your own' },
+];
+
+// ---- Harness ------------------------------------------------------------------------
+
+function buildWith(build: (chart: Chart) => void) {
+  return (props: object) => {
+    const app = new App(props);
+    build(new Chart(app, 'test'));
+    return app;
+  };
+}
+
+/** A dist/ folder with one file in it, as a previous synth would have left it. */
+function previousOutput(): { parent: string; out: string; before: Record<string, string> } {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-rules-'));
+  const out = path.join(parent, 'dist');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, 'previous.k8s.yaml'), 'kind: Previous\n');
+  return { parent, out, before: { 'previous.k8s.yaml': 'kind: Previous\n' } };
+}
+
+function files(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir).map(f => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+function synthError(build: (chart: Chart) => void, strict = false): { error: SynthError; unchanged: boolean } {
+  const { parent, out, before } = previousOutput();
+  let error: unknown;
+  try {
+    synthToDirectory(buildWith(build), out, { strict });
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof SynthError)) throw new Error(`expected a SynthError, got ${String(error)}`);
+  const unchanged = JSON.stringify(files(out)) === JSON.stringify(before) && fs.readdirSync(parent).join() === 'dist';
+  fs.rmSync(parent, { recursive: true, force: true });
+  return { error, unchanged };
+}
+
+describe('errors: synth fails with the message and writes nothing', () => {
+  test.each(ERRORS.map(c => [c.when, c] as const))('fails when %s', (_, c) => {
+    const { error, unchanged } = synthError(c.build);
+    expect(error.problems).toContain(c.line);
+    expect(c.line).toContain(`error [${c.rule}]`);
+    expect(unchanged).toBe(true);
+  });
+
+  test('all problems of a run are reported together', () => {
+    const { error } = synthError(chart => model(chart, {
+      isvc: { name: 'Bad_Name' },
+      predictor: { minReplicas: 3, maxReplicas: 1, containerConcurrency: -1 },
+      transformer: { image: 'untagged', args: ['--http_port=9000'] },
+    }));
+    expect(error.problems.map(p => /\[([a-z-]+)\]/.exec(p)![1])).toEqual(
+      ['replicas', 'container-concurrency', 'transformer-args', 'image-pinned', 'name']);
+  });
+});
+
+describe('warnings: printed, not fatal, fatal in strict mode', () => {
+  test.each(WARNINGS.map(c => [c.when, c] as const))('warns when %s', (_, c) => {
+    const { parent, out } = previousOutput();
+    const result = synthToDirectory(buildWith(c.build), out);
+    expect(result.warnings.map(formatFinding)).toContain(c.line);
+    expect(fs.readdirSync(out).some(f => f.endsWith('.k8s.yaml') && f !== 'previous.k8s.yaml')).toBe(true);
+    fs.rmSync(parent, { recursive: true, force: true });
+
+    const strict = synthError(c.build, true);
+    expect(strict.error.problems).toContain(c.line);
+    expect(strict.unchanged).toBe(true);
+  });
+});
+
+describe('rules', () => {
+  test('every rule has at least one case above, and ids are unique', () => {
+    const covered = new Set([...ERRORS, ...WARNINGS].map(c => c.rule));
+    expect(ALL_RULES.map(r => r.id).filter(id => !covered.has(id))).toEqual([]);
+    expect(new Set(ALL_RULES.map(r => r.id)).size).toBe(ALL_RULES.length);
+    for (const c of WARNINGS) expect(ALL_RULES.find(r => r.id === c.rule)?.severity).toBe('warning');
+  });
+
+  test('rules apply only to their versions and modes', () => {
+    const ok = (build: (chart: Chart) => void) => {
+      const { parent, out } = previousOutput();
+      const result = synthToDirectory(buildWith(build), out);
+      fs.rmSync(parent, { recursive: true, force: true });
+      return result;
+    };
+    // targetUtilizationPercentage is unchecked from 0.15 on, and model.name is allowed before 0.16.
+    ok(c => model(c, { isvc: { ...v(KServeVersion.V0_15), annotations: { 'serving.kserve.io/targetUtilizationPercentage': '150' } } }));
+    ok(c => model(c, { isvc: v(KServeVersion.V0_15), patch: [JsonPatch.add('/spec/predictor/model/name', 'triton')] }));
+    // Knative-only rules stay quiet in Standard mode: 5000 concurrency and a node selector are fine there.
+    const standardRun = ok(c => model(c, { isvc: standard, predictor: { maxReplicas: 2, containerConcurrency: 5000, nodeSelector: { pool: 'gpu' } } }));
+    expect(standardRun.warnings).toEqual([]);
+  });
+
+  test('suppression switches a warning off for a construct and everything under it, keeping the reason', () => {
+    const { parent, out } = previousOutput();
+    const result = synthToDirectory(buildWith(c => {
+      model(c, { predictor: { nodeSelector: { pool: 'gpu' } } });
+      Validation.suppress(c, 'knative-feature-flag', 'config-features enables nodeselector on our clusters');
+      Validation.suppress(c, 'ngc-tag-resolution', 'the KServe installer configured Knative');
+    }), out, { strict: true });
+    expect(result.warnings).toEqual([]);
+    expect(result.suppressed.map(f => `${f.rule.id}: ${f.suppressedBecause}`).sort()).toEqual([
+      'knative-feature-flag: config-features enables nodeselector on our clusters',
+      'ngc-tag-resolution: the KServe installer configured Knative',
+    ]);
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  test('the image-pinned error can be suppressed for one construct, with a reason', () => {
+    const { parent, out } = previousOutput();
+    synthToDirectory(buildWith(c => {
+      model(c, { transformer: { image: 'registry.example.com/dev/transformer:latest' } });
+      Validation.suppress(c.node.findChild('transformer'), 'image-pinned', 'dev loop: the image is rebuilt on every push');
+    }), out);
+    expect(fs.readFileSync(path.join(out, 'test.k8s.yaml'), 'utf8')).toContain('transformer:latest');
+    fs.rmSync(parent, { recursive: true, force: true });
+  });
+
+  test('a plain app.synth() fails on the same errors (library users who do not call main)', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-plain-')) });
+    model(new Chart(app, 'test'), { predictor: { minReplicas: 5, maxReplicas: 2 } });
+    expect(() => app.synth()).toThrow('test/predictor: error [replicas] spec.predictor.maxReplicas (2) must be 0 or at least minReplicas (5)');
+  });
+});
+
+describe('valid variants pass every rule and the real CRD schemas', () => {
+  const variants: [string, (chart: Chart) => void][] = [
+    ['Knative, transformer, logger, gRPC-free', c => model(c, { transformer: { logger: { sink: new MessageDumper(c, 'dumper') } } })],
+    ['Knative on 0.11 with rps scaling', c => model(c, { isvc: v(KServeVersion.V0_11), predictor: { scaleMetric: ScaleMetric.RPS, scaleTarget: 50 } })],
+    ['Standard with CPU autoscaling', c => model(c, { isvc: standard, predictor: { minReplicas: 1, maxReplicas: 4, scaleMetric: ScaleMetric.CPU, scaleTarget: 70 }, transformer: { maxReplicas: 2 } })],
+    ['Standard on 0.11 with memory autoscaling', c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_11) }, predictor: { maxReplicas: 4, scaleMetric: ScaleMetric.MEMORY, scaleTarget: 80 } })],
+    ['gRPC predictor, transformer logs', c => model(c, { predictor: { protocol: TritonProtocol.GRPC_V2 }, transformer: { logger: { sink: LoggerSink.fromUrl('http://d.default.svc.cluster.local') } } })],
+    ['Knative HPA class with a CPU metric', c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev' }, scaleMetric: ScaleMetric.CPU, scaleTarget: 80 } })],
+    ['GPU with request equal to limit', c => model(c, { predictor: { gpus: 1 }, patch: [JsonPatch.add('/spec/predictor/model/resources/requests/nvidia.com~1gpu', '1')] })],
+  ];
+  test.each(variants)('%s', (_, build) => {
+    const app = new App();
+    const chart = new Chart(app, 'test');
+    build(chart);
+    expect(Validation.findings(app).filter(f => f.rule.severity === 'error')).toEqual([]);
+    // synth() validates every object with ajv against the CRDs of the chart's KServe version.
+    expect(synth(chart).map(o => o.kind)).toContain('InferenceService');
+  });
+});
+
+describe('the synth-time schema walker agrees with ajv on the real CRDs', () => {
+  // Every case above builds objects; both validators must accept or reject each spec alike.
+  test.each([...ERRORS, ...WARNINGS].map(c => [c.when, c] as const))('%s', (_, c) => {
+    const app = new App();
+    c.build(new Chart(app, 'test'));
+    const objects: { obj: any; set: SchemaSet; schema: 'kserve' | 'knative' }[] = [];
+    for (const x of app.node.findAll()) {
+      if (x instanceof InferenceService) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'kserve' });
+      if (x instanceof MessageDumper) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'knative' });
+    }
+    for (const { obj, set, schema } of objects) {
+      const ajv = schemaErrors(obj, set).filter(e => /^[^:]*\/spec/.test(e));
+      const ours = specViolations(obj.spec, set[schema]);
+      expect({ ours: ours.length > 0, ajv: ajv.length > 0 }).toEqual({ ours: ajv.length > 0, ajv: ajv.length > 0 });
+    }
+  });
+});
