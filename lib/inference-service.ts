@@ -74,9 +74,10 @@ export interface InferenceServiceProps {
 const inApp = new WeakMap<IConstruct, InferenceService[]>();
 
 /**
- * A KServe InferenceService (`serving.kserve.io/v1beta1`) in Knative mode, with a Triton
- * predictor and an optional Python transformer. Its primary child has id `Resource`, so
- * `ApiObject.of(isvc).addJsonPatch(...)` reaches fields this library does not model.
+ * A KServe InferenceService (`serving.kserve.io/v1beta1`) with a Triton predictor and an
+ * optional Python transformer, in Knative or Standard mode. Its primary child has id
+ * `Resource`, so `ApiObject.of(isvc).addJsonPatch(...)` reaches fields this library does not
+ * model; the patched object is checked at synth like the rest (README, "What synth checks").
  */
 export class InferenceService extends Construct {
   /** Name of the InferenceService. */

@@ -94,6 +94,21 @@ function applySuppression(f: Finding): Finding {
   return f;
 }
 
+/**
+ * Runs `fn` with this library's checks switched off in `node.validate()`, for synth steps that
+ * come after `Validation.findings` has already run them once.
+ * @internal
+ */
+export function withoutChecks<T>(fn: () => T): T {
+  const was = collecting;
+  collecting = true;
+  try {
+    return fn();
+  } finally {
+    collecting = was;
+  }
+}
+
 /** Validation of the library's constructs: suppressions and the list of findings. */
 export class Validation {
   /**

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { README, withRulesTable } from '../scripts/rules-doc';
 import { schemaErrors, schemaSetFor } from './schema';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -25,6 +26,11 @@ describe('README examples', () => {
     fs.mkdirSync(DIR);
     for (const b of blocks) fs.writeFileSync(path.join(DIR, b.name), b.code);
     fs.writeFileSync(path.join(DIR, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
+  });
+
+  test('the rule table is what lib/rules.ts enforces (run npm run docs when it fails)', () => {
+    const readme = fs.readFileSync(README, 'utf8');
+    expect(withRulesTable(readme)).toBe(readme);
   });
 
   test('there are examples to check', () => {

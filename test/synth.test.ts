@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthToDirectory, SynthError } from '../lib';
+import { App, AppProps, Chart } from 'cdk8s';
+import { InferenceServiceChart, MessageDumper, synthToDirectory, SynthError } from '../lib';
 import { buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
 
@@ -54,6 +55,34 @@ describe('synthToDirectory', () => {
     ]);
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('writes exactly what cdk8s App.synth() writes, for independent, dependent and nested charts', () => {
+    const apps: ((props: AppProps) => App)[] = [
+      buildApp,
+      props => {
+        const app = new App(props);
+        const a = new InferenceServiceChart(app, 'alpha', { modelUri: 'pvc://m/alpha' });
+        const b = new InferenceServiceChart(app, 'beta', { modelUri: 'pvc://m/beta', logging: { enabled: false } });
+        new InferenceServiceChart(app, 'gamma', { modelUri: 'pvc://m/gamma', namespace: 'other' });
+        b.addDependency(a); // cdk8s then prefixes file names with an index
+        return app;
+      },
+      props => {
+        const app = new App(props);
+        const outer = new Chart(app, 'outer');
+        new InferenceServiceChart(outer, 'inner', { modelUri: 'pvc://m/inner' });
+        new MessageDumper(outer, 'dumper', { name: 'outer-dumper' });
+        return app;
+      },
+    ];
+    for (const build of apps) {
+      const ours = path.join(tmp(), 'dist');
+      synthToDirectory(build, ours);
+      const theirs = tmp();
+      build({ outdir: theirs }).synth();
+      expect(readTree(ours)).toEqual(readTree(theirs));
+    }
   });
 
   test('replaces stale files instead of merging with them', () => {
