@@ -331,6 +331,13 @@ function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'trans
     if (canaryTrafficPercent !== undefined && !(whole(canaryTrafficPercent) && canaryTrafficPercent >= 0 && canaryTrafficPercent <= 100)) {
       out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'must be a whole number from 0 to 100', { scope });
     }
+  } else if (annotations['serving.kserve.io/autoscalerClass'] === 'keda') {
+    if (scaleMetric !== undefined) {
+      out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleMetric`, scaleMetric, 'must not be set with the keda autoscaler class ("ScaleMetric is not supported for KEDA")',
+        { scope, fix: 'describe the metrics in autoScaling.metrics' });
+    }
+  } else if (['external', 'none'].includes(annotations['serving.kserve.io/autoscalerClass'])) {
+    // No HPA is created: replicas are managed elsewhere (external) or fixed at minReplicas (none).
   } else {
     if (scaleMetric !== undefined && !['cpu', 'memory'].includes(scaleMetric)) {
       out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleMetric`, scaleMetric, 'must be cpu or memory in Standard mode (the HPA scales on resource use)',
