@@ -19,7 +19,7 @@ const SUFFIX: Record<string, number> = {
 };
 
 /** A Kubernetes quantity (`500m`, `8Gi`, `1e3`, `2`) in base units, or undefined when malformed. */
-export function parseQuantity(q: unknown): number | undefined {
+function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return q;
   if (typeof q !== 'string') return undefined;
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/.exec(q);
@@ -29,7 +29,7 @@ export function parseQuantity(q: unknown): number | undefined {
 }
 
 /** Tag and digest of an image reference. */
-export function imageParts(image: string): { tag?: string; digest?: string } {
+function imageParts(image: string): { tag?: string; digest?: string } {
   const at = image.indexOf('@');
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
   const name = at >= 0 ? image.slice(0, at) : image;
@@ -169,7 +169,7 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
 // ---- Storage URIs ---------------------------------------------------------------------
 
 /** URI prefixes the KServe controller accepts for `storageUri`, by version (kserve.md §3.2). */
-export function supportedPrefixes(version: KServeVersion): string[] {
+function supportedPrefixes(version: KServeVersion): string[] {
   const prefixes = ['gs://', 's3://', 'pvc://', 'file://', 'https://', 'http://', 'hdfs://', 'webhdfs://'];
   if (version.isAtLeast(KServeVersion.V0_12)) prefixes.push('oci://');
   if (version.isAtLeast(KServeVersion.V0_15)) prefixes.push('hf://');
@@ -284,7 +284,7 @@ function isvcSchema(version: KServeVersion): SchemaName {
 }
 
 /** The Knative schema paired with a KServe version. */
-export function knativeSchema(version: KServeVersion): SchemaName {
+function knativeSchema(version: KServeVersion): SchemaName {
   return version.isAtLeast(KServeVersion.V0_12) ? 'knative-serving-v1.21.1' : 'knative-serving-v1.10.1';
 }
 

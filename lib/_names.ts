@@ -5,25 +5,16 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 subdomain: ServiceAccount and Secret names. */
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Problem text when `value` is not an RFC 1123 label of at most 63 characters. */
-export function dnsLabelProblem(field: string, value: string): string | undefined {
-  if (!DNS_LABEL.test(value) || value.length > 63) {
-    return `${field} (${JSON.stringify(value)}) must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`;
-  }
-  return undefined;
+/** What is expected of `value` when it is not an RFC 1123 label of at most 63 characters. */
+export function dnsLabelExpectation(value: string): string | undefined {
+  return DNS_LABEL.test(value) && value.length <= 63 ? undefined
+    : 'must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit';
 }
 
-/** Problem text when `value` is not an RFC 1123 subdomain of at most 253 characters. */
-export function dnsSubdomainProblem(field: string, value: string): string | undefined {
-  if (!DNS_SUBDOMAIN.test(value) || value.length > 253) {
-    return `${field} (${JSON.stringify(value)}) must be a DNS subdomain: at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
-  }
-  return undefined;
-}
-
-/** Lists only the defined entries. */
-export function defined<T>(...items: (T | undefined)[]): T[] {
-  return items.filter((x): x is T => x !== undefined);
+/** What is expected of `value` when it is not an RFC 1123 subdomain of at most 253 characters. */
+export function dnsSubdomainExpectation(value: string): string | undefined {
+  return DNS_SUBDOMAIN.test(value) && value.length <= 253 ? undefined
+    : 'must be a DNS subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit';
 }
 
 /** Drops keys whose value is undefined or an empty object/array, so output stays minimal. */

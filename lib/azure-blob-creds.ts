@@ -3,7 +3,7 @@ import { KubeSecret, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { RULES } from './rules';
 import { addChecks, FindingList } from './validation';
-import { dnsSubdomainProblem, DNS_LABEL } from './_names';
+import { dnsLabelExpectation, dnsSubdomainExpectation } from './_names';
 import { resolveNamespace } from './_scope';
 import { KServeVersion } from './kserve-version';
 import { IModelStorageCredentials } from './model-storage';
@@ -162,14 +162,11 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
     const source = (props.credentials ?? AzureCredentials.existingSecret('kserve-azure-blob'))._source;
     const out = new FindingList(this, { kserveVersion: this.kserveVersion });
-    const nameProblem = (field: string, value: string) => {
-      const p = dnsSubdomainProblem(field, value);
-      if (p) out.add(RULES.OBJECT_NAME, field, value, p.slice(p.indexOf(') ') + 2));
+    const nameProblem = (field: string, value: string, expected: string | undefined) => {
+      if (expected) out.add(RULES.OBJECT_NAME, field, value, expected);
     };
-    nameProblem('serviceAccountName', this.serviceAccountName);
-    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
-      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\'');
-    }
+    nameProblem('serviceAccountName', this.serviceAccountName, dnsSubdomainExpectation(this.serviceAccountName));
+    nameProblem('namespace', this.namespace, dnsLabelExpectation(this.namespace));
 
     let annotations: Record<string, string> | undefined;
     switch (source.kind) {
@@ -206,7 +203,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
         break;
     }
     if (this.secretName !== undefined) {
-      nameProblem('credentials secretName', this.secretName);
+      nameProblem('credentials secretName', this.secretName, dnsSubdomainExpectation(this.secretName));
     }
 
     this.serviceAccount = new KubeServiceAccount(this, 'Resource', {

@@ -8,7 +8,7 @@ import { DeploymentMode, RULES } from './rules';
 import { TritonPredictor, TritonProtocol } from './triton-predictor';
 import { addChecks, FindingList } from './validation';
 import { checkInferenceService, deploymentModeAnnotation } from './_checks';
-import { DNS_1035_LABEL, DNS_LABEL } from './_names';
+import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 
 /** Props of `InferenceService`. */
@@ -107,9 +107,8 @@ export class InferenceService extends Construct {
     this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
 
     const out = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
-    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
-      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit');
-    }
+    const namespaceExpectation = dnsLabelExpectation(this.namespace);
+    if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
     if (!DNS_1035_LABEL.test(this.name)) {
       out.add(RULES.NAME, 'name', this.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)');
     }

@@ -12,7 +12,7 @@ import { ContainerResources, Cpu, quantities, resolveResources } from './resourc
 import { RULES } from './rules';
 import { addChecks, FindingList } from './validation';
 import { checkKnativeService } from './_checks';
-import { DNS_1035_LABEL, DNS_LABEL } from './_names';
+import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 
 /**
@@ -106,9 +106,8 @@ export class MessageDumper extends Construct implements ILoggerSink {
     if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {
       out.add(RULES.OBJECT_NAME, 'name', this.name, 'must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)');
     }
-    if (!DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
-      out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, 'must be a DNS label: at most 63 lowercase letters, digits and \'-\'');
-    }
+    const namespaceExpectation = dnsLabelExpectation(this.namespace);
+    if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
     if (!Number.isInteger(minScale) || minScale < 0) {
       out.add(RULES.REPLICAS, 'minScale', minScale, 'must be a whole number of at least 0');
     }

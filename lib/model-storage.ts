@@ -78,7 +78,7 @@ export abstract class ModelStorage {
   }
 
   /** @internal */
-  public abstract _bind(version: KServeVersion): ModelStorageBinding;
+  public abstract _bind(): ModelStorageBinding;
 
   /** `<account>/<container>/<path>` of an Azure Blob location, checked for name-prefix overlaps. @internal */
   public abstract readonly _azurePrefix?: string;

@@ -101,36 +101,6 @@ export function resolveResources(given: ContainerResources | undefined, defaults
 }
 
 /**
- * Problems with a resources struct, as messages naming the field.
- * @internal
- */
-export function resourceProblems(field: string, given: ContainerResources | undefined): string[] {
-  const problems: string[] = [];
-  const cpu = given?.cpu;
-  if (cpu?.request && !(cpu.request.millicores > 0 && Number.isInteger(cpu.request.millicores))) {
-    problems.push(`${field}.cpu.request (${cpu.request.millicores}m) must be a positive whole number of millicores`);
-  }
-  if (cpu?.limit && !(cpu.limit.millicores > 0 && Number.isInteger(cpu.limit.millicores))) {
-    problems.push(`${field}.cpu.limit (${cpu.limit.millicores}m) must be a positive whole number of millicores`);
-  }
-  if (cpu?.request && cpu?.limit && cpu.request.millicores > cpu.limit.millicores) {
-    problems.push(`${field}.cpu.request (${cpu.request.quantity}) must not exceed ${field}.cpu.limit (${cpu.limit.quantity})`);
-  }
-  const mem = given?.memory;
-  const bytes = (s: Size) => s.toKibibytes();
-  if (mem?.request && !(bytes(mem.request) > 0)) {
-    problems.push(`${field}.memory.request (${mem.request.asString()}) must be positive`);
-  }
-  if (mem?.limit && !(bytes(mem.limit) > 0)) {
-    problems.push(`${field}.memory.limit (${mem.limit.asString()}) must be positive`);
-  }
-  if (mem?.request && mem?.limit && bytes(mem.request) > bytes(mem.limit)) {
-    problems.push(`${field}.memory.request (${mem.request.asString()}) must not exceed ${field}.memory.limit (${mem.limit.asString()})`);
-  }
-  return problems;
-}
-
-/**
  * Converts quantity strings to a generated quantity class (`Foo.fromString`).
  * @internal
  */

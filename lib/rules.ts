@@ -151,6 +151,7 @@ export const RULES = {
   // ---- Transformer --------------------------------------------------------------------
   TRANSFORMER_FLAGS: new Rule({ id: 'transformer-args', severity: E, check: 'Transformer args do not set `--predictor_host`, `--http_port`, `--protocol` or `--predictor_protocol`, and flags newer than the target version (timeout 0.12+, retries and health check 0.15+) are not used.', why: 'KServe and the construct derive them; a hand-written external host is unreachable in-cluster (§1.2, §8, kserve#2273).' }),
   COMPONENT_BINDING: new Rule({ id: 'component-binding', severity: E, check: 'A predictor or transformer construct belongs to exactly one InferenceService, and a chart gives exactly one model location.', why: 'Two InferenceServices would share props and report problems twice.' }),
+  CONSTRUCT: new Rule({ id: 'construct', severity: E, check: 'Validations that other constructs add with `node.addValidation` (cdk8s-plus, your own) pass.', why: 'cdk8s would fail the synth on them too; they are reported with the rest.' }),
   SUPPRESSION: new Rule({ id: 'suppression', severity: E, check: '`Validation.suppress` names a known, suppressible rule and gives a reason.', why: 'Errors that the cluster would reject cannot be switched off; a suppression without a reason cannot be reviewed.' }),
 } as const;
 

@@ -139,7 +139,7 @@ export class TritonPredictor extends InferenceServiceComponent {
   public _render(ctx: ComponentContext, out: FindingList): PredictorRender {
     const props = this.props;
     const component = this._renderCommon(props, props.logger, ctx, out);
-    const storage = props.storage._bind(ctx.kserveVersion);
+    const storage = props.storage._bind();
     for (const p of storage.problems) out.add(RULES.STORAGE_URI, p.field, p.value, p.expected, { scope: this });
     const credentials = storage.credentials;
 

@@ -148,7 +148,7 @@ export class Validation {
       for (const c of all) {
         for (const checker of checkers.get(c) ?? []) out.push(...checker().map(applySuppression));
         for (const message of c.node.validate()) {
-          out.push({ construct: c, path: c.node.path, rule: FOREIGN, field: 'validation', value: c.constructor.name, expected: message });
+          out.push({ construct: c, path: c.node.path, rule: RULES.CONSTRUCT, field: 'validation', value: c.constructor.name, expected: message });
         }
       }
     } finally {
@@ -161,6 +161,3 @@ export class Validation {
 
   private constructor() {}
 }
-
-/** Validation messages of constructs that are not this library's. */
-const FOREIGN = new Rule({ id: 'construct', severity: Severity.ERROR, check: 'Validations added by other constructs (`node.addValidation`).', why: 'cdk8s would fail the synth on them too.' });

@@ -1,5 +1,5 @@
-import { App, Chart, Testing } from 'cdk8s';
-import { collectProblems, InferenceService } from '../lib';
+import { Chart, Testing } from 'cdk8s';
+import { InferenceService } from '../lib';
 import { schemaErrors, schemaSetFor } from './schema';
 
 /**
@@ -20,11 +20,6 @@ export function synth(chart: Chart): any[] {
 /** A fresh chart in a fresh app. */
 export function newChart(namespace?: string): Chart {
   return new Chart(Testing.app(), 'test', { namespace });
-}
-
-/** Every problem the app reports, as `<path>: <message>` lines. */
-export function problemsOf(scope: Chart | App): string[] {
-  return collectProblems(scope instanceof App ? scope : (scope.node.root as App));
 }
 
 /** The one object of a kind. */
