@@ -6,7 +6,7 @@
  * Edit the placeholders below, then `npm run synth`.
  */
 import { App, AppProps, Size } from 'cdk8s';
-import { Cpu, InferenceServiceChart, KServeVersion, main, ScaleMetric, Validation } from '../lib';
+import { Cpu, InferenceServiceChart, KnativeMetric, KServeVersion, main, Validation } from '../lib';
 
 // ---- Placeholders: edit these ---------------------------------------------------------
 /** Name of the InferenceService; the Triton model directory must have the same name. */
@@ -42,16 +42,14 @@ export function buildApp(props: AppProps = {}, options: ReferenceAppOptions = {}
       resources: { cpu: { request: Cpu.cores(2) }, memory: { request: Size.gibibytes(8) } },
       minReplicas: 1,
       maxReplicas: 3,
-      scaleMetric: ScaleMetric.CONCURRENCY,
-      scaleTarget: 4,
+      knative: { metric: KnativeMetric.CONCURRENCY, target: 4 },
     },
     transformer: {
       image: TRANSFORMER_IMAGE,
       resources: { cpu: { request: Cpu.cores(1) }, memory: { request: Size.gibibytes(1) } },
       minReplicas: 1,
       maxReplicas: 3,
-      scaleMetric: ScaleMetric.CONCURRENCY,
-      scaleTarget: 8,
+      knative: { metric: KnativeMetric.CONCURRENCY, target: 8 },
     },
   });
   // Triton's image is on nvcr.io, whose tags Knative cannot resolve to digests.

@@ -272,10 +272,13 @@ export interface IsvcCheckContext {
   readonly version: KServeVersion;
   readonly mode: DeploymentMode;
   readonly isvc: IConstruct;
+  /** The construct written as `spec.predictor`. */
   readonly predictor: IConstruct;
+  /** The constructs written as `spec.canary[i].predictor`. */
+  readonly canaries: IConstruct[];
   readonly transformer?: IConstruct;
-  /** The storage URI as the predictor built it, and whether its Azure parts were checked then. */
-  readonly renderedStorageUri?: { uri: string; partsChecked: boolean };
+  /** The storage URIs as the predictors built them, and whether their Azure parts were checked then. */
+  readonly renderedStorageUris: { uri: string; partsChecked: boolean }[];
 }
 
 /** The schema an InferenceService of this version is checked against. */
@@ -288,9 +291,83 @@ function knativeSchema(version: KServeVersion): SchemaName {
   return version.isAtLeast(KServeVersion.V0_12) ? 'knative-serving-v1.21.1' : 'knative-serving-v1.10.1';
 }
 
-function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'transformer', isvcAnnotations: Json, ctx: IsvcCheckContext, grpc: boolean): void {
-  const scope = role === 'predictor' ? ctx.predictor : ctx.transformer ?? ctx.isvc;
-  const base = `spec.${role}`;
+/** Durations Knative accepts in annotations: Go syntax, reduced to seconds. */
+function goDurationSeconds(v: string): number | undefined {
+  if (!/^([0-9]*\.?[0-9]+(ns|us|µs|ms|s|m|h))+$/.test(v)) return v === '0' ? 0 : undefined;
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const m of v.matchAll(/([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
+  return total;
+}
+
+/** Knative's bounds on the autoscaling annotations people set (knative/serving annotation_validation.go). */
+function checkKnativeAutoscaling(out: FindingList, field: string, annotations: Json | undefined, scope: IConstruct): void {
+  const num = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+  const check = (key: string, ok: (v: string) => boolean, expected: string) => {
+    const v = annotations?.[key];
+    if (v !== undefined && !(typeof v === 'string' && ok(v))) out.add(RULES.KNATIVE_AUTOSCALING, `${field}["${key}"]`, v, expected, { scope });
+  };
+  const duration = (min: number, max: number, wholeSeconds: boolean) => (v: string) => {
+    const d = goDurationSeconds(v);
+    return d !== undefined && d >= min && d <= max && (!wholeSeconds || Math.abs(d - Math.round(d)) < 1e-9);
+  };
+  const k = 'autoscaling.knative.dev/';
+  check(`${k}initial-scale`, v => Number.isInteger(num(v)) && num(v) >= 0, 'must be a whole number of at least 0');
+  check(`${k}target-utilization-percentage`, v => num(v) >= 1 && num(v) <= 100, 'must be a number from 1 to 100');
+  check(`${k}panic-window-percentage`, v => num(v) >= 1 && num(v) <= 100, 'must be a number from 1 to 100');
+  check(`${k}panic-threshold-percentage`, v => num(v) >= 110 && num(v) <= 1000, 'must be a number from 110 to 1000');
+  check(`${k}target-burst-capacity`, v => num(v) >= 0 || num(v) === -1, 'must be a number of at least 0, or -1 (always through the activator)');
+  check(`${k}window`, duration(6, 3600, true), 'must be a duration from 6s to 1h in whole seconds, such as 60s');
+  check(`${k}scale-down-delay`, duration(0, 3600, true), 'must be a duration from 0s to 1h in whole seconds, such as 300s');
+  check(`${k}scale-to-zero-pod-retention-period`, duration(0, 3600, false), 'must be a duration from 0s to 1h, such as 10m');
+  check('serving.knative.dev/progress-deadline', v => (goDurationSeconds(v) ?? 0) >= 1 && duration(1, Infinity, true)(v), 'must be a positive duration in whole seconds, such as 1200s');
+  if (annotations?.[`${k}initial-scale`] === '0') {
+    out.add(RULES.KNATIVE_FEATURE_FLAGS, `${field}["${k}initial-scale"]`, '0', 'is rejected by Knative unless allow-zero-initial-scale is true',
+      { scope, fix: 'set allow-zero-initial-scale: "true" in the config-autoscaler ConfigMap of knative-serving' });
+  }
+}
+
+/** Standard-mode autoScaling rules for the HPA and KEDA classes (§3.1 V14). */
+function checkAutoScaling(out: FindingList, base: string, spec: Json, cls: string, version: KServeVersion, scope: IConstruct): void {
+  for (const key of ['autoScaling', 'scaleMetricType']) {
+    if (spec[key] !== undefined && !version.isAtLeast(KServeVersion.V0_15)) {
+      const value = key === 'autoScaling' ? (spec.autoScaling?.metrics ?? []).map((m: Json) => m.type).join(', ') : spec[key];
+      out.add(RULES.AUTOSCALING_METRICS, `${base}.${key}`, value, `needs KServe 0.15 or newer (target is ${version})`, { scope });
+    }
+  }
+  const metrics: Json[] = spec.autoScaling?.metrics ?? [];
+  metrics.forEach((m, i) => {
+    const at = `${base}.autoScaling.metrics[${i}]`;
+    if (cls !== 'keda') {
+      if (m.type !== 'Resource' || !m.resource) out.add(RULES.AUTOSCALING_METRICS, `${at}.type`, m.type, 'must be Resource with the hpa class: the HPA scales on cpu or memory only', { scope, fix: 'use StandardAutoscaler.keda for external metrics' });
+      return;
+    }
+    if (m.type === 'Resource') {
+      const t: Json = m.resource?.target ?? {};
+      const name = m.resource?.name;
+      if (name === 'cpu' && t.type !== 'Utilization') out.add(RULES.AUTOSCALING_METRICS, `${at}.resource.target.type`, t.type, 'must be Utilization for cpu with KEDA', { scope });
+      if (name === 'memory' && !['Utilization', 'AverageValue'].includes(t.type)) out.add(RULES.AUTOSCALING_METRICS, `${at}.resource.target.type`, t.type, 'must be Utilization or AverageValue for memory with KEDA', { scope });
+      if (t.type === 'Utilization' && !(Number.isInteger(t.averageUtilization) && t.averageUtilization >= 1 && t.averageUtilization <= 100)) {
+        out.add(RULES.AUTOSCALING_METRICS, `${at}.resource.target.averageUtilization`, t.averageUtilization, 'must be a whole number from 1 to 100', { scope });
+      }
+      if (t.type === 'AverageValue') {
+        const v = parseQuantity(t.averageValue);
+        if (v === undefined || (name === 'memory' && v < 2 ** 20)) out.add(RULES.AUTOSCALING_METRICS, `${at}.resource.target.averageValue`, t.averageValue, name === 'memory' ? 'must be a quantity of at least 1Mi' : 'must be a quantity', { scope });
+      }
+      if (t.type === 'Value' && parseQuantity(t.value) === undefined) out.add(RULES.AUTOSCALING_METRICS, `${at}.resource.target.value`, t.value, 'must be a quantity', { scope });
+    } else if (m.type === 'External' || m.type === 'PodMetric') {
+      const key = m.type === 'External' ? 'external' : 'podmetric';
+      const query = m[key]?.metric?.query;
+      if (typeof query !== 'string' || query.trim() === '') out.add(RULES.AUTOSCALING_METRICS, `${at}.${key}.metric.query`, query, 'must be a non-empty query', { scope });
+      const t: Json = m[key]?.target ?? {};
+      const value = t.type === 'AverageValue' ? t.averageValue : t.value;
+      if (parseQuantity(value) === undefined) out.add(RULES.AUTOSCALING_METRICS, `${at}.${key}.target.${t.type === 'AverageValue' ? 'averageValue' : 'value'}`, value, 'must be a number: the query value at which KEDA adds pods', { scope });
+    }
+  });
+}
+
+function checkComponent(out: FindingList, spec: Json, base: string, scope: IConstruct, isvcAnnotations: Json, ctx: IsvcCheckContext, grpc: boolean, canary = false): void {
+  const role = base.endsWith('transformer') ? 'transformer' : 'predictor';
   const knative = ctx.mode === DeploymentMode.KNATIVE;
   const whole = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
 
@@ -328,17 +405,21 @@ function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'trans
     if (spec.deploymentStrategy !== undefined) {
       out.add(RULES.DEPLOYMENT_STRATEGY, `${base}.deploymentStrategy`, spec.deploymentStrategy, 'is only supported in Standard mode', { scope });
     }
+    checkKnativeAutoscaling(out, `${base}.annotations`, spec.annotations, scope);
     if (canaryTrafficPercent !== undefined && !(whole(canaryTrafficPercent) && canaryTrafficPercent >= 0 && canaryTrafficPercent <= 100)) {
       out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'must be a whole number from 0 to 100', { scope });
     }
   } else if (annotations['serving.kserve.io/autoscalerClass'] === 'keda') {
+    checkAutoScaling(out, base, spec, 'keda', ctx.version, scope);
     if (scaleMetric !== undefined) {
       out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleMetric`, scaleMetric, 'must not be set with the keda autoscaler class ("ScaleMetric is not supported for KEDA")',
         { scope, fix: 'describe the metrics in autoScaling.metrics' });
     }
   } else if (['external', 'none'].includes(annotations['serving.kserve.io/autoscalerClass'])) {
     // No HPA is created: replicas are managed elsewhere (external) or fixed at minReplicas (none).
+    checkAutoScaling(out, base, spec, annotations['serving.kserve.io/autoscalerClass'], ctx.version, scope);
   } else {
+    checkAutoScaling(out, base, spec, 'hpa', ctx.version, scope);
     if (scaleMetric !== undefined && !['cpu', 'memory'].includes(scaleMetric)) {
       out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleMetric`, scaleMetric, 'must be cpu or memory in Standard mode (the HPA scales on resource use)',
         { scope, fix: 'use cpu or memory, or deploymentMode Knative for concurrency/rps' });
@@ -347,11 +428,18 @@ function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'trans
       out.add(RULES.SCALE_METRIC_STANDARD, `${base}.scaleTarget`, scaleTarget, 'must be at most 100: it is a utilization percentage in Standard mode', { scope });
     }
     if (minReplicas === 0) out.add(RULES.MIN_REPLICAS_ZERO_STANDARD, `${base}.minReplicas`, 0, 'behaves as 1: Standard mode cannot scale to zero', { scope });
-    if (maxReplicas === undefined || maxReplicas === 0) {
+    // A canary may not set maxReplicas (V15): it scales with the stable predictor's settings.
+    if (!canary && (maxReplicas === undefined || maxReplicas === 0)) {
       out.add(RULES.FIXED_REPLICAS_STANDARD, `${base}.maxReplicas`, maxReplicas, 'leaves the HPA with max = min: a fixed replica count', { scope, fix: 'set maxReplicas above minReplicas to autoscale' });
     }
+  }
+  if (!knative) {
+    if (spec.deploymentStrategy !== undefined && !ctx.version.isAtLeast(KServeVersion.V0_13)) {
+      out.add(RULES.DEPLOYMENT_STRATEGY, `${base}.deploymentStrategy`, spec.deploymentStrategy, `needs KServe 0.13 or newer (target is ${ctx.version})`, { scope });
+    }
     if (canaryTrafficPercent !== undefined) {
-      out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'is not supported in Standard mode: there are no revisions to split traffic between', { scope });
+      out.add(RULES.CANARY_TRAFFIC, `${base}.canaryTrafficPercent`, canaryTrafficPercent, 'is ignored in Standard mode: there are no revisions to split traffic between',
+        { scope, fix: ctx.version.isAtLeast(KServeVersion.V0_20) ? 'roll out with RolloutStage, which writes spec.canary[]' : 'use Knative mode for a canary' });
     }
   }
 
@@ -391,6 +479,52 @@ function checkComponent(out: FindingList, spec: Json, role: 'predictor' | 'trans
     });
     if (c !== spec.model || c.image !== undefined) checkImage(out, `${field}.image`, c.image, scope);
   }
+}
+
+/** `spec.canary[]` (KServe 0.20, §3.1 V15), and each canary predictor like a predictor. */
+function checkCanaries(out: FindingList, spec: Json, annotations: Json, ctx: IsvcCheckContext, grpc: boolean): void {
+  const canaries: Json[] | undefined = spec.canary;
+  if (canaries === undefined) return;
+  const scopeOf = (i: number) => ctx.canaries[i] ?? ctx.isvc;
+  if (ctx.mode === DeploymentMode.KNATIVE) {
+    out.add(RULES.CANARY, 'spec.canary', canaries.length, 'is only supported in Standard mode; Knative mode splits traffic between revisions', { scope: ctx.isvc, fix: 'roll out with RolloutStage, which writes canaryTrafficPercent in Knative mode' });
+  } else if (!ctx.version.isAtLeast(KServeVersion.V0_20)) {
+    out.add(RULES.CANARY, 'spec.canary', canaries.length, `needs KServe 0.20 or newer (target is ${ctx.version})`, { scope: ctx.isvc });
+  }
+  const stable: Json = spec.predictor ?? {};
+  const names = new Set<string>(stable.name ? [stable.name] : []);
+  let sum = 0;
+  canaries.forEach((c, i) => {
+    const base = `spec.canary[${i}]`;
+    const scope = scopeOf(i);
+    const p: Json = c.predictor ?? {};
+    if (!p.name) {
+      out.add(RULES.CANARY, `${base}.predictor.name`, p.name, 'must be set: a canary is a named predictor (<isvc>-<name>-predictor)', { scope, fix: 'give the candidate TritonPredictor a name, such as v2' });
+    } else if (names.has(p.name)) {
+      out.add(RULES.CANARY, `${base}.predictor.name`, p.name, 'must differ from the stable predictor\'s and every other canary\'s name', { scope });
+    } else {
+      names.add(p.name);
+    }
+    const percent = c.trafficPercent;
+    if (!(Number.isInteger(percent) && percent >= 0 && percent <= 100)) {
+      out.add(RULES.CANARY, `${base}.trafficPercent`, percent, 'must be a whole number from 0 to 100', { scope });
+    } else {
+      sum += percent;
+    }
+    for (const key of ['maxReplicas', 'scaleTarget', 'scaleMetric', 'autoScaling', 'workerSpec']) {
+      if (p[key] !== undefined) out.add(RULES.CANARY, `${base}.predictor.${key}`, p[key], 'must not be set on a canary: it scales with the stable predictor\'s settings', { scope });
+    }
+    if ((p.minReplicas ?? 1) > (stable.minReplicas ?? 1)) {
+      out.add(RULES.CANARY, `${base}.predictor.minReplicas`, p.minReplicas ?? 1, `must be at most the stable predictor's minReplicas (${stable.minReplicas ?? '1, the default'})`, { scope });
+    }
+    const model: Json | undefined = p.model;
+    if (model && typeof model.storageUri === 'string') {
+      const partsChecked = ctx.renderedStorageUris.some(r => r.uri === model.storageUri && r.partsChecked);
+      checkStorageUri(out, `${base}.predictor.model.storageUri`, model.storageUri, ctx.version, scope, partsChecked);
+    }
+    checkComponent(out, p, `${base}.predictor`, scope, annotations, ctx, grpc, true);
+  });
+  if (sum > 100) out.add(RULES.CANARY, 'spec.canary[].trafficPercent', sum, 'must add up to at most 100', { scope: ctx.isvc });
 }
 
 /**
@@ -450,8 +584,8 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
         { scope: pScope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)' });
     }
     if (typeof model.storageUri === 'string') {
-      const rendered = ctx.renderedStorageUri;
-      checkStorageUri(out, 'spec.predictor.model.storageUri', model.storageUri, version, pScope, rendered?.uri === model.storageUri && rendered.partsChecked);
+      const partsChecked = ctx.renderedStorageUris.some(r => r.uri === model.storageUri && r.partsChecked);
+      checkStorageUri(out, 'spec.predictor.model.storageUri', model.storageUri, version, pScope, partsChecked);
     }
   }
   // Storage URIs (V8).
@@ -476,7 +610,9 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
       out.add(RULES.COLLOCATED_TRANSFORMER, `spec.predictor.containers[${i}].env`, 'STORAGE_URI', 'must not be set on transformer-container', { scope: pScope });
     }
   });
-  checkComponent(out, predictor, 'predictor', annotations, ctx, info.grpc);
+  checkComponent(out, predictor, 'spec.predictor', pScope, annotations, ctx, info.grpc);
+  if (mode === DeploymentMode.KNATIVE) checkKnativeAutoscaling(out, 'metadata.annotations', annotations, ctx.isvc);
+  checkCanaries(out, spec, annotations, ctx, info.grpc);
 
   const transformer: Json | undefined = spec.transformer;
   if (transformer) {
@@ -490,12 +626,14 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     containers.forEach((c, i) => (c.env ?? []).forEach((e: Json, j: number) => {
       if (e.name === 'STORAGE_URI' && typeof e.value === 'string') checkStorageUri(out, `spec.transformer.containers[${i}].env[${j}].value`, e.value, version, tScope);
     }));
-    checkComponent(out, transformer, 'transformer', annotations, ctx, false);
+    checkComponent(out, transformer, 'spec.transformer', tScope, annotations, ctx, false);
   }
 
   // The CRD schema, for everything including JSON-patched fields.
   for (const v of specViolations(spec, isvcSchema(version))) {
-    const scope = v.field.startsWith('spec.predictor') ? pScope : v.field.startsWith('spec.transformer') ? ctx.transformer ?? ctx.isvc : ctx.isvc;
+    const canary = /^spec\.canary\[(\d+)\]/.exec(v.field);
+    const scope = v.field.startsWith('spec.predictor') ? pScope : v.field.startsWith('spec.transformer') ? ctx.transformer ?? ctx.isvc
+      : canary ? ctx.canaries[Number(canary[1])] ?? ctx.isvc : ctx.isvc;
     out.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (InferenceService schema of KServe ${isvcSchema(version).slice(8)})`, { scope });
   }
 }
@@ -525,4 +663,16 @@ export function checkKnativeService(out: FindingList, obj: Json, version: KServe
     knative.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (Knative Service schema of Knative ${schema.slice(17)})`, { scope });
   }
   out.findings.push(...knative.findings);
+}
+
+/** Checks a synthesized Deployment (the message dumper in Standard mode): containers, resources, images. */
+export function checkDeployment(out: FindingList, obj: Json, scope: IConstruct): void {
+  const pod: Json = obj.spec?.template?.spec ?? {};
+  const base = 'spec.template.spec';
+  const containers: ContainerAt[] = [
+    ...(pod.containers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
+    ...(pod.initContainers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
+  ];
+  checkPod(out, pod, base, containers, false, scope);
+  for (const { c, field } of containers) checkImage(out, `${field}.image`, c.image, scope);
 }

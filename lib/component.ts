@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { KnativeMetric, KnativeScaling, knativeAnnotations, StandardScaling } from './autoscaling';
 import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions, renderLogger } from './logger';
@@ -6,25 +7,12 @@ import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
 
 /**
- * What an autoscaler scales a component on.
- */
-export enum ScaleMetric {
-  /** In-flight requests per pod (Knative Pod Autoscaler; the default in Knative mode). */
-  CONCURRENCY = 'concurrency',
-  /** Requests per second per pod (Knative Pod Autoscaler). */
-  RPS = 'rps',
-  /** CPU utilization percent (HPA; Standard mode). */
-  CPU = 'cpu',
-  /** Memory (HPA; Standard mode). */
-  MEMORY = 'memory',
-}
-
-/**
  * Fields every InferenceService component has: scaling, concurrency, timeout, rollout, labels.
  */
 export interface ComponentOptions {
   /**
-   * The fewest pods. `0` lets Knative scale the component to zero when idle.
+   * The fewest pods. `0` lets Knative scale the component to zero when idle (Standard mode
+   * cannot scale to zero and runs at least one).
    *
    * @default 1
    */
@@ -33,23 +21,10 @@ export interface ComponentOptions {
   /**
    * The most pods.
    *
-   * @default - no maximum of its own: Knative's cluster-wide `max-scale` applies
+   * @default - Knative mode: no maximum of its own (Knative's cluster-wide `max-scale`
+   * applies); Standard mode: `minReplicas`, a fixed count
    */
   readonly maxReplicas?: number;
-
-  /**
-   * What the autoscaler watches.
-   *
-   * @default ScaleMetric.CONCURRENCY
-   */
-  readonly scaleMetric?: ScaleMetric;
-
-  /**
-   * The per-pod value of `scaleMetric` the autoscaler aims for (a soft target).
-   *
-   * @default - Knative's default: 100 concurrent requests or 200 requests per second
-   */
-  readonly scaleTarget?: number;
 
   /**
    * The most requests one pod serves at once (a hard limit enforced by Knative's queue
@@ -68,12 +43,20 @@ export interface ComponentOptions {
   readonly timeout?: Duration;
 
   /**
-   * Percent of traffic sent to the latest revision; the rest goes to the previous one that
-   * was fully rolled out (Knative mode canary).
+   * How the component scales in Knative mode (metric, target and the Knative autoscaling
+   * annotations). Ignored in Standard mode.
    *
-   * @default - 100: every request goes to the latest revision
+   * @default - Knative's defaults: concurrency, target 100 per pod
    */
-  readonly canaryTrafficPercent?: number;
+  readonly knative?: KnativeScaling;
+
+  /**
+   * How the component scales and rolls out in Standard mode (HPA, KEDA, external or none;
+   * deployment strategy). Ignored in Knative mode.
+   *
+   * @default - an HPA on CPU at KServe's 80 % target
+   */
+  readonly standard?: StandardScaling;
 
   /**
    * Extra labels on the component's pods.
@@ -120,9 +103,10 @@ export interface ComponentExtension {
   maxReplicas?: number;
   scaleMetric?: string;
   scaleTarget?: number;
+  autoScaling?: { metrics: Record<string, any>[] };
+  deploymentStrategy?: Record<string, unknown>;
   containerConcurrency?: number;
   timeout?: number;
-  canaryTrafficPercent?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   nodeSelector?: Record<string, string>;
@@ -130,31 +114,56 @@ export interface ComponentExtension {
   logger?: { url: string; mode: string };
 }
 
+/** A rendered component: its fields, and the Standard-mode autoscaler class it asks for. @internal */
+export interface RenderedComponent {
+  readonly fields: ComponentExtension;
+  /** Set in Standard mode when the component chose an autoscaler. */
+  readonly autoscalerClass?: string;
+}
+
 /**
- * Renders the fields shared by all components. Values are written as given: the rules of
+ * Renders the fields shared by all components for the deployment mode: `knative` settings in
+ * Knative mode, `standard` settings in Standard mode. Values are written as given: the rules of
  * kserve.md §3.1 V12-V14 and §3.3 are checked on the emitted object (`_checks.ts`), so values
  * set through JSON patches are checked the same way.
  * @internal
  */
-export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined): ComponentExtension {
-  const { minReplicas, maxReplicas, scaleTarget, containerConcurrency, canaryTrafficPercent } = options;
+export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined, mode: DeploymentMode, conflict: (key: string, value: string) => void): RenderedComponent {
+  const { minReplicas, maxReplicas, containerConcurrency } = options;
   // Fractional seconds are written as they are and reported by the timeout rule.
   const timeout = options.timeout?.toSeconds({ integral: false });
-  // KServe's default metric is concurrency; write it whenever a target is set so the pair reads as one.
-  const scaleMetric = options.scaleMetric ?? (scaleTarget !== undefined ? ScaleMetric.CONCURRENCY : undefined);
-  return {
+  const common: ComponentExtension = {
     minReplicas,
     maxReplicas,
-    scaleMetric,
-    scaleTarget,
     containerConcurrency,
     timeout,
-    canaryTrafficPercent,
     labels: options.labels,
     annotations: options.annotations,
     nodeSelector: options.nodeSelector,
     serviceAccountName: options.serviceAccountName,
     logger: renderLogger(logger),
+  };
+  if (mode === DeploymentMode.KNATIVE) {
+    const k = options.knative ?? {};
+    const typed = knativeAnnotations(k);
+    for (const key of Object.keys(typed)) {
+      if (options.annotations?.[key] !== undefined) conflict(key, options.annotations[key]);
+    }
+    const annotations = { ...options.annotations, ...typed };
+    return {
+      fields: {
+        ...common,
+        // KServe's default metric is concurrency; write it whenever a target is set so the pair reads as one.
+        scaleMetric: k.metric ?? (k.target !== undefined ? KnativeMetric.CONCURRENCY : undefined),
+        scaleTarget: k.target,
+        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+      },
+    };
+  }
+  const s = options.standard ?? {};
+  return {
+    fields: { ...common, ...s.autoscaler?._fields, deploymentStrategy: s.deploymentStrategy?._json },
+    autoscalerClass: s.autoscaler?.autoscalerClass,
   };
 }
 
@@ -181,13 +190,14 @@ export abstract class InferenceServiceComponent extends Construct {
    * Binds to the InferenceService of `ctx` and renders the shared component fields.
    * @internal
    */
-  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext, out: FindingList): ComponentExtension {
+  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext, out: FindingList): RenderedComponent {
     if (this.boundTo) {
       out.add(RULES.COMPONENT_BINDING, 'props', `${ctx.namespace}/${ctx.isvcName}`, `must not be used twice: it is already the ${this.role} of InferenceService ${this.boundTo}`,
         { scope: this, fix: `create one ${this.constructor.name} per InferenceService` });
     } else {
       this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
     }
-    return renderComponent(options, logger);
+    return renderComponent(options, logger, ctx.deploymentMode, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
+      'must not be set beside the knative prop that writes it', { scope: this, fix: 'set it once, in knative' }));
   }
 }

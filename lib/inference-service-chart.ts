@@ -6,6 +6,7 @@ import { KServeVersion } from './kserve-version';
 import { LoggerMode, LoggerOptions } from './logger';
 import { MessageDumper, MessageDumperProps } from './message-dumper';
 import { ModelStorage } from './model-storage';
+import { RolloutStage } from './rollout';
 import { PythonTransformer, PythonTransformerOptions } from './python-transformer';
 import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
 import { DeploymentMode, RULES } from './rules';
@@ -58,6 +59,47 @@ export interface ChartLoggingOptions {
    * @default - a `MessageDumper` with its defaults
    */
   readonly messageDumper?: MessageDumperProps;
+}
+
+/** The new model version of a chart's rollout. */
+export interface CandidateModelOptions {
+  /**
+   * Name of the new version, such as `v2`. Standard mode needs it (`<isvc>-<name>-predictor`).
+   *
+   * @default - none
+   */
+  readonly name?: string;
+
+  /**
+   * Folder of the new Triton model repository in the chart's Azure Blob container (charts
+   * with `azureBlob`). It is read with the chart's credentials.
+   *
+   * @default - none
+   */
+  readonly path?: string;
+
+  /**
+   * URI of the new Triton model repository (charts with `modelUri`).
+   *
+   * @default - none
+   */
+  readonly modelUri?: string;
+
+  /**
+   * Predictor options of the new version, over the chart's `predictor` options (a new Triton
+   * `runtimeVersion`, more memory).
+   *
+   * @default - the chart's `predictor` options
+   */
+  readonly predictor?: TritonPredictorOptions;
+}
+
+/** A model rollout in an `InferenceServiceChart`. */
+export interface ChartRolloutOptions {
+  /** The new model version. */
+  readonly candidate: CandidateModelOptions;
+  /** Where the rollout stands. */
+  readonly stage: RolloutStage;
 }
 
 /** Props of `InferenceServiceChart`. */
@@ -117,6 +159,21 @@ export interface InferenceServiceChartProps extends ChartProps {
    * @default - every component logs all traffic to a message dumper
    */
   readonly logging?: ChartLoggingOptions;
+
+  /**
+   * A new model version being rolled out beside the current one (see `RolloutStage`).
+   *
+   * @default - no rollout
+   */
+  readonly rollout?: ChartRolloutOptions;
+
+  /**
+   * Knative mode: give the latest revision its own host (`latest-<name>-predictor...`), so
+   * both model versions of a canary can be called directly.
+   *
+   * @default false
+   */
+  readonly tagRouting?: boolean;
 }
 
 /**
@@ -135,6 +192,8 @@ export class InferenceServiceChart extends Chart {
   public readonly credentials?: AzureBlobCreds;
   /** The message dumper, unless logging is disabled. */
   public readonly messageDumper?: MessageDumper;
+  /** The new model version, during a rollout. */
+  public readonly candidate?: TritonPredictor;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
     super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
@@ -147,8 +206,7 @@ export class InferenceServiceChart extends Chart {
     if ((props.azureBlob === undefined) === (props.modelUri === undefined)) {
       out.add(RULES.COMPONENT_BINDING, 'azureBlob, modelUri', props.azureBlob ? 'both' : 'neither', 'must be exactly one: where the Triton model repository is');
     }
-    const findings = out.findings;
-    addChecks(this, () => findings);
+    addChecks(this, () => out.findings);
 
     let storage: ModelStorage;
     if (props.azureBlob) {
@@ -166,11 +224,28 @@ export class InferenceServiceChart extends Chart {
     const logging = props.logging ?? {};
     let logger: LoggerOptions | undefined;
     if (logging.enabled ?? true) {
-      this.messageDumper = new MessageDumper(this, 'message-dumper', { kserveVersion, ...logging.messageDumper });
+      this.messageDumper = new MessageDumper(this, 'message-dumper', { kserveVersion, deploymentMode: props.deploymentMode, ...logging.messageDumper });
       logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL };
     }
 
     this.predictor = new TritonPredictor(this, 'predictor', { ...props.predictor, storage, logger });
+    const rollout = props.rollout;
+    if (rollout) {
+      const c = rollout.candidate;
+      let candidateStorage: ModelStorage;
+      if (props.azureBlob && c.path !== undefined && c.modelUri === undefined) {
+        const blob = props.azureBlob;
+        candidateStorage = ModelStorage.azureBlob({ account: blob.account, container: blob.container, path: c.path, credentials: this.credentials! });
+      } else if (props.modelUri !== undefined && c.modelUri !== undefined && c.path === undefined) {
+        candidateStorage = ModelStorage.fromUri(c.modelUri);
+      } else {
+        const expected = props.azureBlob ? 'path (a folder in the chart\'s Azure Blob container)' : 'modelUri';
+        out.add(RULES.CANARY, 'rollout.candidate path, modelUri', [c.path, c.modelUri].filter(x => x !== undefined).join(', ') || 'neither',
+          `must be exactly ${expected}: where the new model version is`);
+        candidateStorage = storage;
+      }
+      this.candidate = new TritonPredictor(this, 'candidate', { ...props.predictor, ...c.predictor, name: c.name ?? c.predictor?.name, storage: candidateStorage, logger });
+    }
     if (props.transformer) {
       this.transformer = new PythonTransformer(this, 'transformer', { ...props.transformer, logger });
     }
@@ -180,6 +255,8 @@ export class InferenceServiceChart extends Chart {
       deploymentMode: props.deploymentMode,
       predictor: this.predictor,
       transformer: this.transformer,
+      rollout: this.candidate && { candidate: this.candidate, stage: rollout!.stage },
+      tagRouting: props.tagRouting,
     });
   }
 }

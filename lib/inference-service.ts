@@ -1,14 +1,15 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { InferenceService as InferenceServiceObject, toJson_InferenceServiceSpec } from '../imports/serving.kserve.io';
+import { InferenceService as InferenceServiceObject } from '../imports/serving.kserve.io';
 import { ComponentContext } from './component';
 import { KServeVersion } from './kserve-version';
 import { PythonTransformer } from './python-transformer';
+import { RolloutStage } from './rollout';
 import { DeploymentMode, RULES } from './rules';
 import { TritonPredictor, TritonProtocol } from './triton-predictor';
 import { addChecks, FindingList } from './validation';
 import { checkInferenceService, deploymentModeAnnotation } from './_checks';
-import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
+import { compact, dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 
 /** Props of `InferenceService`. */
@@ -62,22 +63,59 @@ export interface InferenceServiceProps {
   readonly labels?: Record<string, string>;
 
   /**
-   * Annotations on the InferenceService. `serving.kserve.io/deploymentMode` is written by this
-   * construct.
+   * Annotations on the InferenceService. `serving.kserve.io/deploymentMode`,
+   * `serving.kserve.io/autoscalerClass` and `serving.kserve.io/enable-tag-routing` are written
+   * by this construct from its props.
    *
    * @default - none
    */
   readonly annotations?: Record<string, string>;
+
+  /**
+   * A new model version being rolled out beside `predictor` (the stable one): a canary, its
+   * promotion, or its rollback. Knative mode splits traffic between revisions; Standard mode
+   * needs KServe 0.20 (`spec.canary[]`). See `RolloutStage` for what each stage writes.
+   *
+   * @default - no rollout: every request goes to `predictor`
+   */
+  readonly rollout?: InferenceServiceRollout;
+
+  /**
+   * Knative mode: give the latest revision its own host, `latest-<isvc>-predictor.<ns>.<domain>`,
+   * beside `prev-...` that KServe adds while a canary splits traffic, so each model version
+   * can be called directly (`serving.kserve.io/enable-tag-routing`). Standard mode canaries have
+   * their own Services (`<isvc>-<name>-predictor`) and ignore this.
+   *
+   * @default false
+   */
+  readonly tagRouting?: boolean;
+}
+
+/** A model rollout on an InferenceService. */
+export interface InferenceServiceRollout {
+  /**
+   * The new model version. In Standard mode it needs a `name` different from the stable
+   * predictor's, and runs without autoscaling of its own (KServe rejects scaling fields on a
+   * canary): its `maxReplicas` and `standard` settings are not written.
+   */
+  readonly candidate: TritonPredictor;
+
+  /** Where the rollout stands. */
+  readonly stage: RolloutStage;
 }
 
 /** The InferenceServices of each app, for checks that compare them (Azure prefix overlaps). */
 const inApp = new WeakMap<IConstruct, InferenceService[]>();
 
+/** Default KEDA metric for a component that chose none: KServe's HPA default, written explicitly. */
+const KEDA_DEFAULT = { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] };
+
 /**
  * A KServe InferenceService (`serving.kserve.io/v1beta1`) with a Triton predictor and an
- * optional Python transformer, in Knative or Standard mode. Its primary child has id
- * `Resource`, so `ApiObject.of(isvc).addJsonPatch(...)` reaches fields this library does not
- * model; the patched object is checked at synth like the rest (README, "What synth checks").
+ * optional Python transformer, in Knative or Standard mode, optionally rolling out a new model
+ * version. Its primary child has id `Resource`, so `ApiObject.of(isvc).addJsonPatch(...)`
+ * reaches fields this library does not model; the patched object is checked at synth like the
+ * rest (README, "What synth checks").
  */
 export class InferenceService extends Construct {
   /** Name of the InferenceService. */
@@ -90,11 +128,14 @@ export class InferenceService extends Construct {
   public readonly deploymentModeAnnotation: string;
   /** The InferenceService object. */
   public readonly resource: ApiObject;
-
   /** How KServe runs the components. */
   public readonly deploymentMode: DeploymentMode;
-  /** `<account>/<container>/<path>` of the model, when it is in Azure Blob Storage. @internal */
-  public readonly _azurePrefix?: string;
+  /** The Standard-mode autoscaler class written, if any. */
+  public readonly autoscalerClass?: string;
+  /** `<account>/<container>/<path>` of each Azure Blob model, with the predictor that reads it. @internal */
+  public readonly _azurePrefixes: { readonly prefix: string; readonly scope: IConstruct }[] = [];
+
+  private readonly predictorName?: string;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
@@ -104,6 +145,7 @@ export class InferenceService extends Construct {
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
     const version = this.kserveVersion;
     const mode = this.deploymentMode;
+    const knative = mode === DeploymentMode.KNATIVE;
     this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
 
     const out = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
@@ -112,38 +154,70 @@ export class InferenceService extends Construct {
     if (!DNS_1035_LABEL.test(this.name)) {
       out.add(RULES.NAME, 'name', this.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)');
     }
-    const component = props.transformer ? 'transformer' : 'predictor';
-    // Knative names the component Service `<name>-<component>`; it must stay a DNS label (kserve.md §3.4).
-    const service = `${this.name}-${component}`;
-    if (service.length > 63) {
-      out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - component.length - 1} characters (it has ${this.name.length}): KServe creates the Knative Service ${JSON.stringify(service)}, which must fit a 63-character DNS label`);
+    const annotations = props.annotations ?? {};
+    const owned: [string, string, string][] = [
+      ['serving.kserve.io/deploymentMode', 'deploymentMode', 'it is written from deploymentMode, spelled for the target KServe version'],
+      ['serving.kserve.io/autoscalerClass', 'standard.autoscaler on the components', 'it is written from the components\' standard.autoscaler'],
+      ['serving.kserve.io/enable-tag-routing', 'tagRouting', 'it is written from tagRouting'],
+    ];
+    for (const [key, prop, why] of owned) {
+      if (key in annotations) out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, annotations[key], `must not be set: ${why}`, { fix: `set ${prop}` });
     }
-    // Standard mode: pod label `isvc.<name>-<component>` and host label `<name>-<component>-<namespace>` (kserve#4807).
-    const podLabel = `isvc.${service}`;
-    const hostLabel = `${service}-${this.namespace}`;
-    if (podLabel.length > 63) {
-      out.add(RULES.NAME_LENGTH_STANDARD, 'name', this.name, `must be at most ${63 - podLabel.length + this.name.length} characters (it has ${this.name.length}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
+
+    // Which predictor is written where (see RolloutStage).
+    const rollout = props.rollout;
+    const stage = rollout?.stage;
+    const split = stage !== undefined && stage.kind !== 'promoted';
+    const standardCanary = !knative && split;
+    if (stage?.kind === 'canary') {
+      const p = stage.candidatePercent!;
+      if (!(Number.isInteger(p) && p >= 0 && p <= 100)) out.add(RULES.CANARY, 'rollout.stage', stage.toString(), 'must send a whole percentage from 0 to 100 to the candidate');
     }
-    if (hostLabel.length > 63) {
-      out.add(RULES.NAME_LENGTH_STANDARD, 'name and namespace', `${this.name}, ${this.namespace}`, `must be at most ${63 - component.length - 2} characters together (they have ${this.name.length + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
+    if (standardCanary && !version.isAtLeast(KServeVersion.V0_20)) {
+      out.add(RULES.CANARY, 'rollout.stage', stage!.toString(), `needs spec.canary[], which KServe ${version} does not have in Standard mode (0.20+)`,
+        { fix: 'use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' });
     }
-    if (props.annotations && 'serving.kserve.io/deploymentMode' in props.annotations) {
-      out.add(RULES.ANNOTATIONS, 'annotations["serving.kserve.io/deploymentMode"]', props.annotations['serving.kserve.io/deploymentMode'], 'must not be set: it is written from deploymentMode, spelled for the target KServe version', { fix: 'set deploymentMode' });
+    if (rollout && rollout.candidate === props.predictor) {
+      out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different TritonPredictor from predictor: the new model version');
     }
 
     const ctx: ComponentContext = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
-    const predictor = props.predictor._render(ctx, out);
-    const credentials = predictor.credentials;
-    if (credentials) {
-      if (credentials.namespace !== this.namespace) {
-        out.add(RULES.CREDENTIALS, 'predictor storage credentials namespace', credentials.namespace, `must be the InferenceService's namespace (${JSON.stringify(this.namespace)}): the ServiceAccount and Secret must be beside it`);
-      }
-      if (credentials.kserveVersion !== version) {
-        out.add(RULES.CREDENTIALS, 'predictor storage credentials kserveVersion', credentials.kserveVersion.name, `must be the InferenceService's (${version}): the Secret keys differ by version`);
-      }
+    const stable = props.predictor._render(ctx, out);
+    const candidate = rollout && rollout.candidate !== props.predictor
+      ? rollout.candidate._render(ctx, out, standardCanary ? 'canary' : 'predictor')
+      : undefined;
+    for (const [p, r] of [[props.predictor, stable], [rollout?.candidate, candidate]] as const) {
+      if (!p || !r) continue;
+      this.checkCredentials(out, p, r);
+      if (r.storage.azurePrefix) this._azurePrefixes.push({ prefix: r.storage.azurePrefix, scope: p });
     }
+    // Knative mode writes the candidate as the predictor (Knative keeps the stable revision);
+    // Standard mode writes the stable predictor and the candidate as a canary, until promoted.
+    const writesCandidate = candidate !== undefined && (knative || stage?.kind === 'promoted');
+    const predictor = writesCandidate ? candidate : stable;
+    const predictorScope = writesCandidate ? rollout!.candidate : props.predictor;
+    const canaries = standardCanary && candidate ? [{ predictor: candidate.json, trafficPercent: stage!.candidatePercent }] : undefined;
+    this.predictorName = predictor.name;
+
     const transformer = props.transformer?._render(ctx, props.predictor.protocol, out);
-    this._azurePrefix = predictor.storage.azurePrefix;
+
+    // Standard mode: one autoscaler class for the InferenceService (KServe reads one annotation).
+    const asked: [IConstruct | undefined, string | undefined][] = [[predictorScope, predictor.autoscalerClass], [props.transformer, transformer?.autoscalerClass]];
+    const chosen = asked.filter((x): x is [IConstruct, string] => x[0] !== undefined && x[1] !== undefined);
+    const classes = [...new Set(chosen.map(x => x[1]))];
+    if (classes.length > 1) {
+      out.add(RULES.AUTOSCALER_CLASS, 'standard.autoscaler', chosen.map(([c, cls]) => `${c.node.id}: ${cls}`).join(', '),
+        'must be the same class for every component: KServe reads it from one InferenceService annotation', { fix: 'use one class; metrics may differ per component' });
+    }
+    this.autoscalerClass = knative ? undefined : classes[0] ?? 'hpa';
+    const predictorJson = { ...predictor.json };
+    const transformerJson = transformer && { ...transformer.json };
+    if (this.autoscalerClass === 'keda') {
+      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = KEDA_DEFAULT;
+    }
+    if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
+
+    this.checkNameLengths(out, props.transformer !== undefined, [predictor.name, ...(canaries && candidate ? [candidate.name] : [])]);
 
     // A plain ApiObject, not the generated class: its toJson() rebuilds the object from the
     // fields of the pruned import and would silently drop JSON-patched fields it does not know.
@@ -154,56 +228,91 @@ export class InferenceService extends Construct {
         namespace: this.namespace,
         labels: props.labels,
         annotations: {
-          ...props.annotations,
+          ...annotations,
           'serving.kserve.io/deploymentMode': this.deploymentModeAnnotation,
+          ...(this.autoscalerClass ? { 'serving.kserve.io/autoscalerClass': this.autoscalerClass } : {}),
+          ...(knative && props.tagRouting ? { 'serving.kserve.io/enable-tag-routing': 'true' } : {}),
           // 0.17+ webhooks add this when absent; writing it keeps GitOps diffs empty.
           ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: 'triton' } : {}),
         },
       },
-      spec: toJson_InferenceServiceSpec({
-        predictor: predictor.spec,
-        transformer: transformer?.spec,
-      }),
+      spec: compact({ predictor: predictorJson, transformer: transformerJson, canary: canaries }),
     });
 
     // Order credentials and logger sinks before the InferenceService in the output.
-    for (const dep of [...predictor.dependencies, ...transformer?.dependencies ?? []]) {
-      if (isConstruct(dep)) this.resource.addDependency(dep);
+    for (const dep of [...stable.dependencies, ...candidate?.dependencies ?? [], ...transformer?.dependencies ?? []]) {
+      if (isConstruct(dep) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
     }
 
     const root = this.node.root;
     inApp.set(root, [...inApp.get(root) ?? [], this]);
     const renderFindings = out.findings;
+    const rendered = [predictor, ...candidate ? [candidate] : []].map(r => r.storage);
     addChecks(this, () => {
       // The emitted object, with every JSON patch applied.
       const final = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
       checkInferenceService(final, this.resource.toJson(), {
-        version, mode, isvc: this, predictor: props.predictor, transformer: props.transformer,
-        renderedStorageUri: predictor.storage,
+        version, mode, isvc: this, predictor: predictorScope, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
+        renderedStorageUris: rendered,
       }, { grpc: props.predictor.protocol === TritonProtocol.GRPC_V2 });
-      this.checkPrefixOverlap(final, props.predictor);
+      this.checkPrefixOverlap(final);
       return [...renderFindings, ...final.findings];
     });
   }
 
-  private checkPrefixOverlap(out: FindingList, scope: IConstruct): void {
-    const own = this._azurePrefix;
-    if (!own) return;
-    for (const other of inApp.get(this.node.root) ?? []) {
-      const theirs = other._azurePrefix;
-      if (other === this || !theirs || theirs === own || !theirs.startsWith(own)) continue;
-      out.add(RULES.AZURE_PREFIX, 'storage path', own.split('/').slice(2).join('/'),
-        `also matches ${theirs.split('/').slice(2).join('/')} (the model of ${other.node.path}): KServe downloads every blob whose name starts with the path`,
-        { scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+  private checkCredentials(out: FindingList, scope: IConstruct, r: { credentials?: { namespace: string; kserveVersion: KServeVersion } }): void {
+    const credentials = r.credentials;
+    if (!credentials) return;
+    if (credentials.namespace !== this.namespace) {
+      out.add(RULES.CREDENTIALS, 'predictor storage credentials namespace', credentials.namespace, `must be the InferenceService's namespace (${JSON.stringify(this.namespace)}): the ServiceAccount and Secret must be beside it`, { scope });
+    }
+    if (credentials.kserveVersion !== this.kserveVersion) {
+      out.add(RULES.CREDENTIALS, 'predictor storage credentials kserveVersion', credentials.kserveVersion.name, `must be the InferenceService's (${this.kserveVersion}): the Secret keys differ by version`, { scope });
     }
   }
 
-  /** Name of the predictor's Knative Service (and in-cluster host `<it>.<namespace>`). */
-  public get predictorServiceName(): string {
-    return `${this.name}-predictor`;
+  /** Derived object names must fit DNS labels (kserve.md §3.4). */
+  private checkNameLengths(out: FindingList, hasTransformer: boolean, predictorNames: (string | undefined)[]): void {
+    // Knative names the component Service `<name>-<component>`; it must stay a DNS label.
+    const component = hasTransformer ? 'transformer' : 'predictor';
+    const service = `${this.name}-${component}`;
+    if (service.length > 63) {
+      out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - component.length - 1} characters (it has ${this.name.length}): KServe creates the Knative Service ${JSON.stringify(service)}, which must fit a 63-character DNS label`);
+    }
+    // Standard mode: pod label `isvc.<object>` and host label `<object>-<namespace>` (kserve#4807),
+    // where a named predictor's object is `<name>-<predictor name>-predictor`.
+    const objects = new Set([service, ...predictorNames.map(p => p === undefined ? `${this.name}-predictor` : `${this.name}-${p}-predictor`)]);
+    for (const object of objects) {
+      const extra = object.length - this.name.length;
+      const podLabel = `isvc.${object}`;
+      const hostLabel = `${object}-${this.namespace}`;
+      if (podLabel.length > 63) {
+        out.add(RULES.NAME_LENGTH_STANDARD, 'name', this.name, `must be at most ${63 - 5 - extra} characters (it has ${this.name.length}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
+      }
+      if (hostLabel.length > 63) {
+        out.add(RULES.NAME_LENGTH_STANDARD, 'name and namespace', `${this.name}, ${this.namespace}`, `must be at most ${63 - extra - 1} characters together (they have ${this.name.length + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
+      }
+    }
   }
 
-  /** Name of the transformer's Knative Service. */
+  private checkPrefixOverlap(out: FindingList): void {
+    const all = (inApp.get(this.node.root) ?? []).flatMap(isvc => isvc._azurePrefixes.map(p => ({ ...p, isvc })));
+    for (const own of this._azurePrefixes) {
+      for (const other of all) {
+        if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
+        out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
+          `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
+          { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+      }
+    }
+  }
+
+  /** Name of the predictor's Knative Service or Deployment (and in-cluster host `<it>.<namespace>`). */
+  public get predictorServiceName(): string {
+    return this.predictorName === undefined ? `${this.name}-predictor` : `${this.name}-${this.predictorName}-predictor`;
+  }
+
+  /** Name of the transformer's Knative Service or Deployment. */
   public get transformerServiceName(): string {
     return `${this.name}-transformer`;
   }

@@ -1,17 +1,18 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IntOrString, KubeDeployment, KubeService, toJson_DeploymentSpec, toJson_ServiceSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import {
   Service as KnativeService,
-  toJson_ServiceSpec,
+  toJson_ServiceSpec as toJson_KnativeServiceSpec,
   ServiceSpecTemplateSpecContainersResourcesLimits as Limit,
   ServiceSpecTemplateSpecContainersResourcesRequests as Request,
 } from '../imports/serving.knative.dev';
 import { KServeVersion } from './kserve-version';
 import { ILoggerSink } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
-import { RULES } from './rules';
+import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
-import { checkKnativeService } from './_checks';
+import { checkDeployment, checkKnativeService } from './_checks';
 import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
 
@@ -46,7 +47,8 @@ export interface MessageDumperProps {
   readonly image?: string;
 
   /**
-   * Keep at least this many pods, so events from a cold model are printed in one place.
+   * Keep at least this many pods, so events from a cold model are printed in one place. In
+   * Standard mode, the Deployment's replicas (at least 1).
    *
    * @default 1
    */
@@ -69,6 +71,15 @@ export interface MessageDumperProps {
   readonly kserveVersion?: KServeVersion;
 
   /**
+   * How it runs: a Knative Service in Knative mode, or a Deployment and a Service (port 80 to
+   * the container's 8080) in Standard mode, for clusters without Knative. The URL is the
+   * same either way.
+   *
+   * @default DeploymentMode.KNATIVE
+   */
+  readonly deploymentMode?: DeploymentMode;
+
+  /**
    * CPU and memory of the dumper container.
    *
    * @default - 100m CPU and 128Mi memory, requests equal to limits
@@ -77,8 +88,9 @@ export interface MessageDumperProps {
 }
 
 /**
- * A Knative Service running the CloudEvents `event_display` image: it prints every request and
- * response event the KServe logger sends. Pass it as a logger `sink`; the URL is derived.
+ * The CloudEvents `event_display` image as a Knative Service (Knative mode) or a Deployment and
+ * Service (Standard mode): it prints every request and response event the KServe logger sends.
+ * Pass it as a logger `sink`; the URL is derived.
  */
 export class MessageDumper extends Construct implements ILoggerSink {
   /** Name of the Knative Service. */
@@ -87,8 +99,12 @@ export class MessageDumper extends Construct implements ILoggerSink {
   public readonly namespace: string;
   /** The in-cluster URL, `http://<name>.<namespace>.svc.cluster.local`. */
   public readonly url: string;
-  /** The Knative Service object. */
+  /** The Knative Service (Knative mode) or the Deployment (Standard mode). */
   public readonly resource: ApiObject;
+  /** The Service in front of the Deployment (Standard mode). */
+  public readonly service?: ApiObject;
+  /** How it runs. */
+  public readonly deploymentMode: DeploymentMode;
   /** The KServe version whose Knative pairing the Service is checked against. */
   public readonly kserveVersion: KServeVersion;
 
@@ -102,9 +118,11 @@ export class MessageDumper extends Construct implements ILoggerSink {
 
     const version = props.kserveVersion ?? KServeVersion.DEFAULT;
     this.kserveVersion = version;
-    const out = new FindingList(this, { kserveVersion: version });
+    this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
+    const out = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
     if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {
-      out.add(RULES.OBJECT_NAME, 'name', this.name, 'must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)');
+      out.add(RULES.OBJECT_NAME, 'name', this.name, 'must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Service names)');
     }
     const namespaceExpectation = dnsLabelExpectation(this.namespace);
     if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
@@ -113,12 +131,43 @@ export class MessageDumper extends Construct implements ILoggerSink {
     }
     const propFindings = out.findings;
     addChecks(this, () => {
-      const final = new FindingList(this, { kserveVersion: version });
-      checkKnativeService(final, this.resource.toJson(), version, this);
+      const final = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
+      if (knative) checkKnativeService(final, this.resource.toJson(), version, this);
+      else checkDeployment(final, this.resource.toJson(), this);
       return [...propFindings, ...final.findings];
     });
 
     const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
+    const container = {
+      name: 'event-display',
+      image,
+      resources: {
+        requests: quantities(resources.requests, Request.fromString),
+        limits: quantities(resources.limits, Limit.fromString),
+      },
+    };
+    if (!knative) {
+      const labels = { 'app.kubernetes.io/name': 'message-dumper', 'app.kubernetes.io/instance': this.name };
+      // Plain ApiObjects so JSON patches survive toJson() (see InferenceService).
+      this.resource = new ApiObject(this, 'Resource', {
+        ...KubeDeployment.GVK,
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        spec: toJson_DeploymentSpec({
+          replicas: Math.max(1, minScale),
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ ...container, ports: [{ name: 'http', containerPort: 8080 }] }] },
+          },
+        }),
+      });
+      this.service = new ApiObject(this, 'Service', {
+        ...KubeService.GVK,
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        spec: toJson_ServiceSpec({ selector: labels, ports: [{ name: 'http', port: 80, targetPort: IntOrString.fromString('http') }] }),
+      });
+      return;
+    }
     // Plain ApiObject so JSON patches survive toJson() (see InferenceService).
     this.resource = new ApiObject(this, 'Resource', {
       ...KnativeService.GVK,
@@ -127,19 +176,10 @@ export class MessageDumper extends Construct implements ILoggerSink {
         namespace: this.namespace,
         labels: props.clusterLocal ?? true ? { 'networking.knative.dev/visibility': 'cluster-local' } : undefined,
       },
-      spec: toJson_ServiceSpec({
+      spec: toJson_KnativeServiceSpec({
         template: {
           metadata: { annotations: { 'autoscaling.knative.dev/min-scale': String(minScale) } },
-          spec: {
-            containers: [{
-              name: 'event-display',
-              image,
-              resources: {
-                requests: quantities(resources.requests, Request.fromString),
-                limits: quantities(resources.limits, Limit.fromString),
-              },
-            }],
-          },
+          spec: { containers: [container] },
         },
       }),
     });

@@ -6,6 +6,7 @@ import {
   InferenceServiceSpecTransformerContainersResourcesRequests as Request,
   InferenceServiceSpecTransformerLoggerMode as LoggerModeWire,
   InferenceServiceSpecTransformerScaleMetric as ScaleMetricWire,
+  toJson_InferenceServiceSpecTransformer,
 } from '../imports/serving.kserve.io';
 import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
@@ -104,9 +105,10 @@ export class PythonTransformer extends InferenceServiceComponent {
    * Renders the transformer for an InferenceService; problems with the props go to `out`.
    * @internal
    */
-  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { spec: InferenceServiceSpecTransformer; dependencies: unknown[] } {
+  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { json: Record<string, any>; autoscalerClass?: string; dependencies: unknown[] } {
     const props = this.props;
-    const component = this._renderCommon(props, props.logger, ctx, out);
+    const rendered = this._renderCommon(props, props.logger, ctx, out);
+    const { autoScaling, deploymentStrategy, ...component } = rendered.fields;
     const flagProblem = (field: string, value: unknown, expected: string) => out.add(RULES.TRANSFORMER_FLAGS, field, value, expected, { scope: this });
 
     for (const arg of props.args ?? []) {
@@ -134,24 +136,27 @@ export class PythonTransformer extends InferenceServiceComponent {
     }
 
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
+    const spec = compact<InferenceServiceSpecTransformer>({
+      ...component,
+      scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
+      logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
+      containers: [{
+        // KServe's webhook renames the first container to this; naming it avoids GitOps drift.
+        name: 'kserve-container',
+        image: props.image,
+        args: [...flags, ...(props.args ?? [])],
+        env: renderEnv(props.env),
+        resources: {
+          requests: quantities(resources.requests, Request.fromString),
+          limits: quantities(resources.limits, Limit.fromString),
+        },
+      }],
+    });
     return {
       dependencies: [props.logger?.sink],
-      spec: compact<InferenceServiceSpecTransformer>({
-        ...component,
-        scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
-        logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
-        containers: [{
-          // KServe's webhook renames the first container to this; naming it avoids GitOps drift.
-          name: 'kserve-container',
-          image: props.image,
-          args: [...flags, ...(props.args ?? [])],
-          env: renderEnv(props.env),
-          resources: {
-            requests: quantities(resources.requests, Request.fromString),
-            limits: quantities(resources.limits, Limit.fromString),
-          },
-        }],
-      }),
+      autoscalerClass: rendered.autoscalerClass,
+      // autoScaling and deploymentStrategy carry IntOrString values the generated toJson would drop.
+      json: compact({ ...toJson_InferenceServiceSpecTransformer(spec), autoScaling, deploymentStrategy }),
     };
   }
 }

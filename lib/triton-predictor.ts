@@ -6,15 +6,17 @@ import {
   InferenceServiceSpecPredictorModelResourcesLimits as Limit,
   InferenceServiceSpecPredictorModelResourcesRequests as Request,
   InferenceServiceSpecPredictorScaleMetric as ScaleMetricWire,
+  toJson_InferenceServiceSpecPredictor,
 } from '../imports/serving.kserve.io';
 import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
 import { LoggerOptions } from './logger';
 import { IModelStorageCredentials, ModelStorage } from './model-storage';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
-import { RULES } from './rules';
+import { DeploymentMode, RULES } from './rules';
+import { KServeVersion } from './kserve-version';
 import { FindingList } from './validation';
-import { compact } from './_names';
+import { compact, DNS_1035_LABEL } from './_names';
 
 /** The inference protocol Triton serves through KServe. */
 export enum TritonProtocol {
@@ -30,6 +32,17 @@ export enum TritonProtocol {
 
 /** Everything about a Triton predictor except where its model is and where it logs. */
 export interface TritonPredictorOptions extends ComponentOptions {
+  /**
+   * Name of this model version, such as `v2` (KServe 0.20's `predictor.name`). A canary in
+   * Standard mode needs one: its objects are named `<isvc>-<name>-predictor`. Written only in
+   * Standard mode on KServe 0.20+; in Knative mode revisions tell versions apart, and a name
+   * would rename the Knative Service and lose the revision history a canary splits between.
+   * Once written, change it only together with the model (KServe rejects a rename alone).
+   *
+   * @default - none: objects are named `<isvc>-predictor`
+   */
+  readonly name?: string;
+
   /**
    * Name of the ServingRuntime or ClusterServingRuntime.
    *
@@ -109,9 +122,19 @@ export interface TritonPredictorProps extends TritonPredictorOptions {
   readonly logger?: LoggerOptions;
 }
 
+/** The 0.20 CRD requires a container name inside a canary's model (and only there); the pruned import does not type it. */
+function withCanaryModelName(json: Record<string, any>, canary: boolean): Record<string, any> {
+  return canary ? { ...json, model: { name: 'kserve-container', ...json.model } } : json;
+}
+
 /** Rendered predictor. @internal */
 export interface PredictorRender {
-  readonly spec: InferenceServiceSpecPredictor;
+  /** The predictor as written to the InferenceService. */
+  readonly json: Record<string, any>;
+  /** The Standard-mode autoscaler class the predictor asks for. */
+  readonly autoscalerClass?: string;
+  /** `predictor.name` as written. */
+  readonly name?: string;
   readonly credentials?: IModelStorageCredentials;
   /** The storage URI as built, and whether its Azure parts were checked from props. */
   readonly storage: { readonly uri: string; readonly partsChecked: boolean; readonly azurePrefix?: string };
@@ -126,19 +149,31 @@ export interface PredictorRender {
 export class TritonPredictor extends InferenceServiceComponent {
   /** The protocol Triton serves; the transformer talks to it with the same one. */
   public readonly protocol: TritonProtocol;
+  /** Name of this model version, if given (`predictor.name` in Standard mode on KServe 0.20+). */
+  public readonly name?: string;
 
   public constructor(scope: Construct, id: string, private readonly props: TritonPredictorProps) {
     super(scope, id, 'predictor');
     this.protocol = props.protocol ?? TritonProtocol.V2;
+    this.name = props.name;
   }
 
   /**
    * Renders the predictor for an InferenceService; problems with the props go to `out`.
    * @internal
    */
-  public _render(ctx: ComponentContext, out: FindingList): PredictorRender {
+  public _render(ctx: ComponentContext, out: FindingList, as: 'predictor' | 'canary' = 'predictor'): PredictorRender {
     const props = this.props;
-    const component = this._renderCommon(props, props.logger, ctx, out);
+    const rendered = this._renderCommon(props, props.logger, ctx, out);
+    const canary = as === 'canary';
+    // A Standard-mode canary has no scaling of its own: KServe rejects these fields on it (§3.1 V15).
+    const { maxReplicas, scaleMetric, scaleTarget, autoScaling, ...unscaled } = rendered.fields;
+    const component = canary ? unscaled : rendered.fields;
+    const { autoScaling: rawAutoScaling, deploymentStrategy, ...typed } = component as typeof rendered.fields;
+    if (props.name !== undefined && !(DNS_1035_LABEL.test(props.name) && props.name.length <= 63)) {
+      out.add(RULES.OBJECT_NAME, 'name', props.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit', { scope: this });
+    }
+    const name = ctx.deploymentMode === DeploymentMode.STANDARD && ctx.kserveVersion.isAtLeast(KServeVersion.V0_20) ? props.name : undefined;
     const storage = props.storage._bind();
     for (const p of storage.problems) out.add(RULES.STORAGE_URI, p.field, p.value, p.expected, { scope: this });
     const credentials = storage.credentials;
@@ -172,21 +207,25 @@ export class TritonPredictor extends InferenceServiceComponent {
       resources: { requests: quantities(resources.requests, Request.fromString), limits: quantities(limits, Limit.fromString) },
     };
 
+    const spec = compact<InferenceServiceSpecPredictor>({
+      ...typed,
+      scaleMetric: typed.scaleMetric as ScaleMetricWire | undefined,
+      logger: typed.logger && { ...typed.logger, mode: typed.logger.mode as LoggerModeWire },
+      serviceAccountName,
+      labels: credentials && Object.keys(credentials.podLabels).length > 0
+        ? { ...credentials.podLabels, ...typed.labels }
+        : typed.labels,
+      volumes: shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : undefined,
+      model: model as InferenceServiceSpecPredictor['model'],
+    });
     return {
       credentials,
       storage: { uri: storage.storageUri, partsChecked: storage.partsChecked, azurePrefix: props.storage._azurePrefix },
       dependencies: [credentials, props.logger?.sink],
-      spec: compact<InferenceServiceSpecPredictor>({
-        ...component,
-        scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
-        logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
-        serviceAccountName,
-        labels: credentials && Object.keys(credentials.podLabels).length > 0
-          ? { ...credentials.podLabels, ...component.labels }
-          : component.labels,
-        volumes: shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : undefined,
-        model,
-      }),
+      autoscalerClass: canary ? undefined : rendered.autoscalerClass,
+      name,
+      // Fields the pruned import does not type (name) or would mangle (IntOrString values) are added as JSON.
+      json: compact({ ...(name !== undefined ? { name } : {}), ...withCanaryModelName(toJson_InferenceServiceSpecPredictor(spec)!, canary), autoScaling: rawAutoScaling, deploymentStrategy }),
     };
   }
 }

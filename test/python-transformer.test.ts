@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  Cpu, EnvValue, InferenceService, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
-  PythonTransformerProps, ScaleMetric, TritonPredictor, TritonProtocol,
+  Cpu, EnvValue, InferenceService, KnativeMetric, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
+  PythonTransformerProps, StandardAutoscaler, TritonPredictor, TritonProtocol,
 } from '../lib';
 import { newChart, only, synth } from './util';
 
@@ -42,8 +42,9 @@ describe('PythonTransformer', () => {
       predictorRequestRetries: 2,
       enablePredictorHealthCheck: true,
       logger: { sink: new MessageDumper(chart, 'dumper'), mode: LoggerMode.ALL },
-      minReplicas: 2, maxReplicas: 6, scaleMetric: ScaleMetric.CONCURRENCY, scaleTarget: 16, containerConcurrency: 4,
-      timeout: Duration.seconds(60), canaryTrafficPercent: 50, labels: { a: 'b' }, annotations: { c: 'd' },
+      minReplicas: 2, maxReplicas: 6, knative: { metric: KnativeMetric.CONCURRENCY, target: 16 }, containerConcurrency: 4,
+      standard: { autoscaler: StandardAutoscaler.hpa({ targetUtilizationPercent: 70 }) },
+      timeout: Duration.seconds(60), labels: { a: 'b' }, annotations: { c: 'd' },
       nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
     };
     const predictor = new TritonPredictor(chart, 'predictor', { storage: ModelStorage.fromUri('pvc://models/triton') });
@@ -51,7 +52,7 @@ describe('PythonTransformer', () => {
     expect(only(synth(chart), 'InferenceService').spec.transformer).toEqual({
       logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'all' },
       minReplicas: 2, maxReplicas: 6, scaleMetric: 'concurrency', scaleTarget: 16, containerConcurrency: 4, timeout: 60,
-      canaryTrafficPercent: 50, labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
+      labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
       containers: [{
         name: 'kserve-container', image: props.image,
         args: ['--protocol', 'v2', '--predictor_protocol', 'v2', '--predictor_request_timeout_seconds', '30',

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  AzureBlobCreds, Cpu, EnvValue, InferenceService, KServeVersion, LoggerMode, MessageDumper, ModelStorage, ScaleMetric,
-  TritonPredictor, TritonPredictorProps, TritonProtocol,
+  AzureBlobCreds, Cpu, DeploymentStrategy, EnvValue, InferenceService, KedaMetric, KnativeMetric, KServeVersion, LoggerMode,
+  MessageDumper, ModelStorage, StandardAutoscaler, TritonPredictor, TritonPredictorProps, TritonProtocol,
 } from '../lib';
 import { newChart, only, synth } from './util';
 
@@ -43,13 +43,17 @@ describe('TritonPredictor', () => {
       sharedMemorySize: Size.gibibytes(2),
       minReplicas: 0,
       maxReplicas: 4,
-      scaleMetric: ScaleMetric.RPS,
-      scaleTarget: 50,
+      knative: {
+        metric: KnativeMetric.RPS, target: 50, targetUtilizationPercent: 80, initialScale: 2, scaleDownDelay: Duration.minutes(5),
+        window: Duration.seconds(120), targetBurstCapacity: 0, progressDeadline: Duration.minutes(20),
+      },
+      // Standard-mode settings and the version name are not written in Knative mode.
+      standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(60)] }), deploymentStrategy: DeploymentStrategy.recreate() },
+      name: 'v1',
       containerConcurrency: 8,
       timeout: Duration.seconds(120),
-      canaryTrafficPercent: 10,
       labels: { team: 'ml' },
-      annotations: { 'autoscaling.knative.dev/initial-scale': '1' },
+      annotations: { 'autoscaling.knative.dev/panic-window-percentage': '20' },
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       serviceAccountName: 'kserve-azure-blob',
     };
@@ -59,7 +63,16 @@ describe('TritonPredictor', () => {
       serviceAccountName: 'kserve-azure-blob',
       logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'request' },
       minReplicas: 0, maxReplicas: 4, scaleMetric: 'rps', scaleTarget: 50, containerConcurrency: 8, timeout: 120,
-      canaryTrafficPercent: 10, labels: { team: 'ml' }, annotations: { 'autoscaling.knative.dev/initial-scale': '1' },
+      labels: { team: 'ml' },
+      annotations: {
+        'autoscaling.knative.dev/panic-window-percentage': '20',
+        'autoscaling.knative.dev/target-utilization-percentage': '80',
+        'autoscaling.knative.dev/initial-scale': '2',
+        'autoscaling.knative.dev/scale-down-delay': '300s',
+        'autoscaling.knative.dev/window': '120s',
+        'autoscaling.knative.dev/target-burst-capacity': '0',
+        'serving.knative.dev/progress-deadline': '1200s',
+      },
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       volumes: [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } }],
       model: {
@@ -83,7 +96,7 @@ describe('TritonPredictor', () => {
   });
 
   test('a target without a metric writes scaleMetric concurrency explicitly', () => {
-    expect(predictorSpec({ storage: pvc, scaleTarget: 10 })).toMatchObject({ scaleMetric: 'concurrency', scaleTarget: 10 });
+    expect(predictorSpec({ storage: pvc, knative: { target: 10 } })).toMatchObject({ scaleMetric: 'concurrency', scaleTarget: 10 });
   });
 
   test('oci:// is accepted from KServe 0.12 on', () => {

@@ -10,7 +10,7 @@ import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
   ALL_RULES, AzureBlobCreds, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
   InferenceServiceProps, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
-  PythonTransformerProps, ScaleMetric, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
+  PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
 import { specViolations } from '../lib/_schema';
 import { SchemaSet, schemaErrors, schemaSetFor } from './schema';
@@ -26,6 +26,8 @@ interface Model {
   readonly isvc?: Partial<InferenceServiceProps>;
   /** JSON patches on the InferenceService object (the escape hatch). */
   readonly patch?: JsonPatch[];
+  /** A rollout with a candidate predictor `test/candidate` (storage pvc://models/triton-v2). */
+  readonly rollout?: { readonly stage: RolloutStage; readonly candidate?: Partial<TritonPredictorProps> };
 }
 
 /** An InferenceService `m` with constructs `test/predictor`, `test/transformer`, `test/isvc`. */
@@ -34,7 +36,11 @@ function model(chart: Chart, m: Model = {}): InferenceService {
   const transformer = m.transformer
     ? new PythonTransformer(chart, 'transformer', { image: IMAGE, ...(m.transformer === true ? {} : m.transformer) })
     : undefined;
-  const isvc = new InferenceService(chart, 'isvc', { name: 'm', predictor, transformer, ...m.isvc });
+  const rollout = m.rollout && {
+    stage: m.rollout.stage,
+    candidate: new TritonPredictor(chart, 'candidate', { storage: ModelStorage.fromUri('pvc://models/triton-v2'), ...m.rollout.candidate }),
+  };
+  const isvc = new InferenceService(chart, 'isvc', { name: 'm', predictor, transformer, rollout, ...m.isvc });
   if (m.patch) ApiObject.of(isvc).addJsonPatch(...m.patch);
   return isvc;
 }
@@ -73,7 +79,7 @@ const ERRORS: Case[] = [
     line: 'test/isvc: error [object-name] namespace ("ML_Team") must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit' },
   { when: 'the message dumper name starts with a digit', rule: 'object-name',
     build: c => new MessageDumper(c, 'dumper', { name: '1-dumper' }),
-    line: 'test/dumper: error [object-name] name ("1-dumper") must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Knative Service names)' },
+    line: 'test/dumper: error [object-name] name ("1-dumper") must be a DNS-1035 label: at most 63 lowercase letters, digits and \'-\', starting with a letter (Service names)' },
   { when: 'the ServiceAccount name is not a DNS subdomain', rule: 'object-name',
     build: c => new AzureBlobCreds(c, 'creds', { serviceAccountName: 'Azure_SA' }),
     line: 'test/creds: error [object-name] serviceAccountName ("Azure_SA") must be a DNS subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit' },
@@ -101,7 +107,7 @@ const ERRORS: Case[] = [
     build: c => ApiObject.of(new MessageDumper(c, 'dumper')).addJsonPatch(JsonPatch.add('/metadata/annotations', { 'autoscaling.knative.dev/target': '10' })),
     line: 'test/dumper: error [annotations] metadata.annotations["autoscaling.knative.dev/target"] ("10") is only valid on the revision template: move it to spec.template.metadata.annotations' },
   { when: 'the autoscaler class is keda on KServe 0.12', rule: 'autoscaler-class',
-    build: c => model(c, { isvc: { ...v(KServeVersion.V0_12), ...standard, annotations: { 'serving.kserve.io/autoscalerClass': 'keda' } }, predictor: { maxReplicas: 2 } }),
+    build: c => model(c, { isvc: { ...v(KServeVersion.V0_12), ...standard }, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(70)] }) } } }),
     line: 'test/isvc: error [autoscaler-class] metadata.annotations["serving.kserve.io/autoscalerClass"] ("keda") must be one of hpa, external on KServe 0.12' },
   { when: 'targetUtilizationPercentage is 150 on KServe 0.14', rule: 'target-utilization-annotation',
     build: c => model(c, { isvc: { ...v(KServeVersion.V0_14), annotations: { 'serving.kserve.io/targetUtilizationPercentage': '150' } } }),
@@ -240,26 +246,114 @@ const ERRORS: Case[] = [
     build: c => model(c, { transformer: { timeout: Duration.millis(1500) } }),
     line: 'test/transformer: error [timeout] spec.transformer.timeout (1.5) must be whole seconds, at least 1' },
   { when: 'a CPU metric is used in Knative mode', rule: 'scale-metric',
-    build: c => model(c, { predictor: { scaleMetric: ScaleMetric.CPU } }),
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/scaleMetric', 'cpu')] }),
     line: 'test/predictor: error [scale-metric] spec.predictor.scaleMetric ("cpu") must be concurrency or rps in Knative mode; fix: use concurrency or rps, or deploymentMode Standard for cpu/memory' },
   { when: 'scaleTarget is 0', rule: 'scale-target',
-    build: c => model(c, { predictor: { scaleMetric: ScaleMetric.RPS, scaleTarget: 0 } }),
+    build: c => model(c, { predictor: { knative: { metric: KnativeMetric.RPS, target: 0 } } }),
     line: 'test/predictor: error [scale-target] spec.predictor.scaleTarget (0) must be a whole number of at least 1' },
   { when: 'concurrency is used in Standard mode (kserve#3514)', rule: 'scale-metric-standard',
-    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, scaleMetric: ScaleMetric.CONCURRENCY } }),
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3 }, patch: [JsonPatch.add('/spec/predictor/scaleMetric', 'concurrency')] }),
     line: 'test/predictor: error [scale-metric-standard] spec.predictor.scaleMetric ("concurrency") must be cpu or memory in Standard mode (the HPA scales on resource use); fix: use cpu or memory, or deploymentMode Knative for concurrency/rps' },
   { when: 'a CPU utilization target is 150 % in Standard mode', rule: 'scale-metric-standard',
-    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, scaleMetric: ScaleMetric.CPU, scaleTarget: 150 } }),
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, standard: { autoscaler: StandardAutoscaler.hpa({ targetUtilizationPercent: 150 }) } } }),
     line: 'test/predictor: error [scale-metric-standard] spec.predictor.scaleTarget (150) must be at most 100: it is a utilization percentage in Standard mode' },
   { when: 'a scale metric is set with the KEDA autoscaler class', rule: 'scale-metric-standard',
-    build: c => model(c, { isvc: { ...standard, annotations: { 'serving.kserve.io/autoscalerClass': 'keda' } }, predictor: { maxReplicas: 3, scaleMetric: ScaleMetric.CPU } }),
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(70)] }) } }, patch: [JsonPatch.add('/spec/predictor/scaleMetric', 'cpu')] }),
     line: 'test/predictor: error [scale-metric-standard] spec.predictor.scaleMetric ("cpu") must not be set with the keda autoscaler class ("ScaleMetric is not supported for KEDA"); fix: describe the metrics in autoScaling.metrics' },
+  { when: 'a typed autoscaler class and a hand-written one are both given', rule: 'annotations',
+    build: c => model(c, { isvc: { ...standard, annotations: { 'serving.kserve.io/autoscalerClass': 'keda' } }, predictor: { maxReplicas: 2 } }),
+    line: 'test/isvc: error [annotations] annotations["serving.kserve.io/autoscalerClass"] ("keda") must not be set: it is written from the components\' standard.autoscaler; fix: set standard.autoscaler on the components' },
+  { when: 'a Knative annotation is written by hand and by its knative prop', rule: 'annotations',
+    build: c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/window': '30s' }, knative: { window: Duration.seconds(90) } } }),
+    line: 'test/predictor: error [annotations] annotations["autoscaling.knative.dev/window"] ("30s") must not be set beside the knative prop that writes it; fix: set it once, in knative' },
+  { when: 'the predictor and transformer ask for different autoscaler classes', rule: 'autoscaler-class',
+    build: c => model(c, {
+      isvc: standard,
+      predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(70)] }) } },
+      transformer: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.hpa() } },
+    }),
+    line: 'test/isvc: error [autoscaler-class] standard.autoscaler ("predictor: keda, transformer: hpa") must be the same class for every component: KServe reads it from one InferenceService annotation; fix: use one class; metrics may differ per component' },
+  { when: 'the none autoscaler class is used on KServe 0.15', rule: 'autoscaler-class',
+    build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_15) }, predictor: { standard: { autoscaler: StandardAutoscaler.none() } } }),
+    line: 'test/isvc: error [autoscaler-class] metadata.annotations["serving.kserve.io/autoscalerClass"] ("none") must be one of hpa, external, keda on KServe 0.15' },
+  { when: 'the Knative stable window is 3 s', rule: 'knative-autoscaling',
+    build: c => model(c, { predictor: { knative: { window: Duration.seconds(3) } } }),
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/window"] ("3s") must be a duration from 6s to 1h in whole seconds, such as 60s' },
+  { when: 'the scale-down delay has a fraction of a second', rule: 'knative-autoscaling',
+    build: c => model(c, { transformer: { knative: { scaleDownDelay: Duration.millis(1500) } } }),
+    line: 'test/transformer: error [knative-autoscaling] spec.transformer.annotations["autoscaling.knative.dev/scale-down-delay"] ("1.5s") must be a duration from 0s to 1h in whole seconds, such as 300s' },
+  { when: 'the target utilization is 0 %', rule: 'knative-autoscaling',
+    build: c => model(c, { predictor: { knative: { targetUtilizationPercent: 0 } } }),
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-utilization-percentage"] ("0") must be a number from 1 to 100' },
+  { when: 'the target burst capacity is -2', rule: 'knative-autoscaling',
+    build: c => model(c, { predictor: { knative: { targetBurstCapacity: -2 } } }),
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-burst-capacity"] ("-2") must be a number of at least 0, or -1 (always through the activator)' },
+  { when: 'the progress deadline is 0', rule: 'knative-autoscaling',
+    build: c => model(c, { predictor: { knative: { progressDeadline: Duration.seconds(0) } } }),
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["serving.knative.dev/progress-deadline"] ("0s") must be a positive duration in whole seconds, such as 1200s' },
+  { when: 'a hand-written initial-scale on the InferenceService is not a number', rule: 'knative-autoscaling',
+    build: c => model(c, { isvc: { annotations: { 'autoscaling.knative.dev/initial-scale': 'two' } } }),
+    line: 'test/isvc: error [knative-autoscaling] metadata.annotations["autoscaling.knative.dev/initial-scale"] ("two") must be a whole number of at least 0' },
+  { when: 'a KEDA CPU target is 0 %', rule: 'autoscaling-metrics',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(0)] }) } } }),
+    line: 'test/predictor: error [autoscaling-metrics] spec.predictor.autoScaling.metrics[0].resource.target.averageUtilization (0) must be a whole number from 1 to 100' },
+  { when: 'a KEDA memory target is below 1Mi', rule: 'autoscaling-metrics',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.memory(Size.kibibytes(512))] }) } } }),
+    line: 'test/predictor: error [autoscaling-metrics] spec.predictor.autoScaling.metrics[0].resource.target.averageValue ("512Ki") must be a quantity of at least 1Mi' },
+  { when: 'a KEDA Prometheus metric has an empty query', rule: 'autoscaling-metrics',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.prometheus({ serverAddress: 'http://prometheus.monitoring:9090', query: ' ', threshold: 5 })] }) } } }),
+    line: 'test/predictor: error [autoscaling-metrics] spec.predictor.autoScaling.metrics[0].external.metric.query (" ") must be a non-empty query' },
+  { when: 'the HPA class gets an external metric', rule: 'autoscaling-metrics',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2 }, patch: [JsonPatch.add('/spec/predictor/autoScaling', { metrics: [{ type: 'External', external: { metric: { backend: 'prometheus', query: 'q' }, target: { type: 'Value', value: '1' } } }] })] }),
+    line: 'test/predictor: error [autoscaling-metrics] spec.predictor.autoScaling.metrics[0].type ("External") must be Resource with the hpa class: the HPA scales on cpu or memory only; fix: use StandardAutoscaler.keda for external metrics' },
+  { when: 'autoScaling is used on KServe 0.14', rule: 'autoscaling-metrics',
+    build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_14) }, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(70)] }) } } }),
+    line: 'test/predictor: error [autoscaling-metrics] spec.predictor.autoScaling ("Resource") needs KServe 0.15 or newer (target is 0.14)' },
+  { when: 'a deployment strategy is used on KServe 0.12', rule: 'deployment-strategy',
+    build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_12) }, predictor: { maxReplicas: 2, standard: { deploymentStrategy: DeploymentStrategy.recreate() } } }),
+    line: 'test/predictor: error [deployment-strategy] spec.predictor.deploymentStrategy ({"type":"Recreate"}) needs KServe 0.13 or newer (target is 0.12)' },
+  { when: 'a Standard-mode canary targets KServe 0.11', rule: 'canary',
+    build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_11) }, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v2' } } }),
+    line: 'test/isvc: error [canary] rollout.stage ("canary 10 %") needs spec.canary[], which KServe 0.11 does not have in Standard mode (0.20+); fix: use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' },
+  { when: 'a Standard-mode candidate has no name', rule: 'canary',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10) } }),
+    line: 'test/candidate: error [canary] spec.canary[0].predictor.name (not set) must be set: a canary is a named predictor (<isvc>-<name>-predictor); fix: give the candidate TritonPredictor a name, such as v2' },
+  { when: 'the candidate has the stable predictor\'s name', rule: 'canary',
+    build: c => model(c, { isvc: standard, predictor: { name: 'v1', maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v1' } } }),
+    line: 'test/candidate: error [canary] spec.canary[0].predictor.name ("v1") must differ from the stable predictor\'s and every other canary\'s name' },
+  { when: 'a canary stage sends 120 %', rule: 'canary',
+    build: c => model(c, { rollout: { stage: RolloutStage.canary(120) } }),
+    line: 'test/isvc: error [canary] rollout.stage ("canary 120 %") must send a whole percentage from 0 to 100 to the candidate' },
+  { when: 'the candidate has more minReplicas than the stable predictor', rule: 'canary',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v2', minReplicas: 3 } } }),
+    line: 'test/candidate: error [canary] spec.canary[0].predictor.minReplicas (3) must be at most the stable predictor\'s minReplicas (1, the default)' },
+  { when: 'a patch gives a canary its own maxReplicas', rule: 'canary',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v2' } }, patch: [JsonPatch.add('/spec/canary/0/predictor/maxReplicas', 4)] }),
+    line: 'test/candidate: error [canary] spec.canary[0].predictor.maxReplicas (4) must not be set on a canary: it scales with the stable predictor\'s settings' },
+  { when: 'canaries get more than 100 % together', rule: 'canary',
+    build: c => model(c, {
+      isvc: standard, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(60), candidate: { name: 'v2' } },
+      patch: [JsonPatch.add('/spec/canary/-', { trafficPercent: 50, predictor: { name: 'v3', model: { name: 'kserve-container', modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'pvc://models/triton-v3' } } })],
+    }),
+    line: 'test/isvc: error [canary] spec.canary[].trafficPercent (110) must add up to at most 100' },
+  { when: 'a patch adds spec.canary in Knative mode', rule: 'canary',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/canary', [{ trafficPercent: 10, predictor: { name: 'v2', model: { name: 'kserve-container', modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'pvc://models/triton-v2' } } }])] }),
+    line: 'test/isvc: error [canary] spec.canary (1) is only supported in Standard mode; Knative mode splits traffic between revisions; fix: roll out with RolloutStage, which writes canaryTrafficPercent in Knative mode' },
+  { when: 'the rollout candidate is the stable predictor itself', rule: 'canary',
+    build: c => {
+      const predictor = new TritonPredictor(c, 'predictor', { storage: PVC });
+      new InferenceService(c, 'isvc', { name: 'm', predictor, rollout: { candidate: predictor, stage: RolloutStage.canary(10) } });
+    },
+    line: 'test/isvc: error [canary] rollout.candidate ("test/predictor") must be a different TritonPredictor from predictor: the new model version' },
+  { when: 'a chart rollout names no model location for the candidate', rule: 'canary',
+    build: c => new InferenceServiceChart(c, 'model', { modelUri: 'pvc://models/v1', rollout: { candidate: { name: 'v2' }, stage: RolloutStage.canary(10) } }),
+    line: 'test/model: error [canary] rollout.candidate path, modelUri ("neither") must be exactly modelUri: where the new model version is' },
   { when: 'canaryTrafficPercent is 120', rule: 'canary-traffic',
-    build: c => model(c, { predictor: { canaryTrafficPercent: 120 } }),
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/canaryTrafficPercent', 120)] }),
     line: 'test/predictor: error [canary-traffic] spec.predictor.canaryTrafficPercent (120) must be a whole number from 0 to 100' },
   { when: 'canaryTrafficPercent is used in Standard mode', rule: 'canary-traffic',
-    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3, canaryTrafficPercent: 10 } }),
-    line: 'test/predictor: error [canary-traffic] spec.predictor.canaryTrafficPercent (10) is not supported in Standard mode: there are no revisions to split traffic between' },
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 3 }, patch: [JsonPatch.add('/spec/predictor/canaryTrafficPercent', 10)] }),
+    line: 'test/predictor: error [canary-traffic] spec.predictor.canaryTrafficPercent (10) is ignored in Standard mode: there are no revisions to split traffic between; fix: roll out with RolloutStage, which writes spec.canary[]' },
 
   // ---- Logger
   { when: 'a patch removes the logger mode', rule: 'logger',
@@ -296,10 +390,10 @@ const ERRORS: Case[] = [
     line: 'test/creds: error [credentials] credentials (environment) ("AZURE_CLIENT_ID, AZURE_CLIENT_SECRET") must be set to create the service-principal Secret for KServe 0.20, which needs AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET; fix: export AZURE_CLIENT_ID, AZURE_CLIENT_SECRET before synth, or use AzureCredentials.existingSecret()' },
   { when: 'the credentials are in another namespace', rule: 'credentials',
     build: c => model(c, { predictor: { storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds', { namespace: 'other' }) }) } }),
-    line: 'test/isvc: error [credentials] predictor storage credentials namespace ("other") must be the InferenceService\'s namespace ("default"): the ServiceAccount and Secret must be beside it' },
+    line: 'test/predictor: error [credentials] predictor storage credentials namespace ("other") must be the InferenceService\'s namespace ("default"): the ServiceAccount and Secret must be beside it' },
   { when: 'the credentials target another KServe version', rule: 'credentials',
     build: c => model(c, { isvc: v(KServeVersion.V0_15), predictor: { storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds') }) } }),
-    line: 'test/isvc: error [credentials] predictor storage credentials kserveVersion ("0.20") must be the InferenceService\'s (0.15): the Secret keys differ by version' },
+    line: 'test/predictor: error [credentials] predictor storage credentials kserveVersion ("0.20") must be the InferenceService\'s (0.15): the Secret keys differ by version' },
   { when: 'serviceAccountName overrides the storage credentials', rule: 'credentials',
     build: c => model(c, { predictor: { serviceAccountName: 'other', storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'triton', credentials: new AzureBlobCreds(c, 'creds') }) } }),
     line: 'test/predictor: error [credentials] serviceAccountName ("other") must be the storage credentials\' ServiceAccount ("kserve-azure-blob"): the storage initializer would run without the credentials; fix: leave serviceAccountName unset' },
@@ -385,7 +479,10 @@ const WARNINGS: Case[] = [
       new InferenceService(c, 'iris', { predictor: new TritonPredictor(c, 'predictor', { storage: storage('triton/iris') }) });
       new InferenceService(c, 'iris-v2', { predictor: new TritonPredictor(c, 'predictor-v2', { storage: storage('triton/iris-v2') }) });
     },
-    line: 'test/predictor: warning [azure-prefix-overlap] storage path ("triton/iris") also matches triton/iris-v2 (the model of test/iris-v2): KServe downloads every blob whose name starts with the path; fix: give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' },
+    line: 'test/predictor: warning [azure-prefix-overlap] storage path ("triton/iris") also matches triton/iris-v2 (the model of test/predictor-v2): KServe downloads every blob whose name starts with the path; fix: give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' },
+  { when: 'a new revision starts with zero pods', rule: 'knative-feature-flag',
+    build: c => model(c, { predictor: { knative: { initialScale: 0 } } }),
+    line: 'test/predictor: warning [knative-feature-flag] spec.predictor.annotations["autoscaling.knative.dev/initial-scale"] ("0") is rejected by Knative unless allow-zero-initial-scale is true; fix: set allow-zero-initial-scale: "true" in the config-autoscaler ConfigMap of knative-serving' },
   { when: 'the InferenceService is in the kserve namespace (kserve#2137)', rule: 'control-plane-namespace',
     build: c => model(c, { isvc: { namespace: 'kserve' } }),
     line: 'test/isvc: warning [control-plane-namespace] metadata.namespace ("kserve") is labeled control-plane by KServe\'s install: its pods get no storage initializer and no logger agent; fix: use a namespace of your own' },
@@ -519,12 +616,31 @@ describe('rules', () => {
 describe('valid variants pass every rule and the real CRD schemas', () => {
   const variants: [string, (chart: Chart) => void][] = [
     ['Knative, transformer, logger, gRPC-free', c => model(c, { transformer: { logger: { sink: new MessageDumper(c, 'dumper') } } })],
-    ['Knative on 0.11 with rps scaling', c => model(c, { isvc: v(KServeVersion.V0_11), predictor: { scaleMetric: ScaleMetric.RPS, scaleTarget: 50 } })],
-    ['Standard with CPU autoscaling', c => model(c, { isvc: standard, predictor: { minReplicas: 1, maxReplicas: 4, scaleMetric: ScaleMetric.CPU, scaleTarget: 70 }, transformer: { maxReplicas: 2 } })],
-    ['Standard on 0.11 with memory autoscaling', c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_11) }, predictor: { maxReplicas: 4, scaleMetric: ScaleMetric.MEMORY, scaleTarget: 80 } })],
+    ['Knative on 0.11 with rps scaling', c => model(c, { isvc: v(KServeVersion.V0_11), predictor: { knative: { metric: KnativeMetric.RPS, target: 50 } } })],
+    ['Standard with CPU autoscaling', c => model(c, { isvc: standard, predictor: { minReplicas: 1, maxReplicas: 4, standard: { autoscaler: StandardAutoscaler.hpa({ targetUtilizationPercent: 70 }) } }, transformer: { maxReplicas: 2 } })],
+    ['Standard on 0.11 with memory autoscaling', c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_11) }, predictor: { maxReplicas: 4, standard: { autoscaler: StandardAutoscaler.hpa({ metric: HpaMetric.MEMORY, targetUtilizationPercent: 80 }) } } })],
     ['gRPC predictor, transformer logs', c => model(c, { predictor: { protocol: TritonProtocol.GRPC_V2 }, transformer: { logger: { sink: LoggerSink.fromUrl('http://d.default.svc.cluster.local') } } })],
-    ['Knative HPA class with a CPU metric', c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev' }, scaleMetric: ScaleMetric.CPU, scaleTarget: 80 } })],
-    ['Standard with the external autoscaler class: no HPA rules, no fixed-replica warning', c => model(c, { isvc: { ...standard, annotations: { 'serving.kserve.io/autoscalerClass': 'external' } } })],
+    ['Knative HPA class with a CPU metric', c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev' } }, patch: [JsonPatch.add('/spec/predictor/scaleMetric', 'cpu'), JsonPatch.add('/spec/predictor/scaleTarget', 80)] })],
+    ['Standard with the external autoscaler class: no HPA rules, no fixed-replica warning', c => model(c, { isvc: standard, predictor: { standard: { autoscaler: StandardAutoscaler.external() } } })],
+    ['Knative canary with tag routing and every knative prop', c => model(c, {
+      isvc: { tagRouting: true }, rollout: { stage: RolloutStage.canary(10) },
+      predictor: { knative: { metric: KnativeMetric.CONCURRENCY, target: 4, targetUtilizationPercent: 80, initialScale: 2, scaleDownDelay: Duration.minutes(5), window: Duration.seconds(120), targetBurstCapacity: -1, progressDeadline: Duration.minutes(20) } },
+    })],
+    ['Knative rollback on 0.11', c => model(c, { isvc: v(KServeVersion.V0_11), rollout: { stage: RolloutStage.ROLLED_BACK } })],
+    ['Standard canary on 0.20 with a named stable predictor', c => model(c, { isvc: standard, predictor: { name: 'v1', minReplicas: 2, maxReplicas: 4 }, transformer: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(25), candidate: { name: 'v2', maxReplicas: 9, minReplicas: 1 } } })],
+    ['Standard rollback on 0.20', c => model(c, { isvc: standard, predictor: { maxReplicas: 4 }, rollout: { stage: RolloutStage.ROLLED_BACK, candidate: { name: 'v2' } } })],
+    ['Standard promotion on 0.20', c => model(c, { isvc: standard, predictor: { maxReplicas: 4 }, rollout: { stage: RolloutStage.PROMOTED, candidate: { name: 'v2', maxReplicas: 4 } } })],
+    ['Standard KEDA on Triton queue time and memory, transformer on CPU', c => model(c, {
+      isvc: standard,
+      predictor: { maxReplicas: 6, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [
+        KedaMetric.prometheus({ serverAddress: 'http://prometheus.monitoring.svc:9090', query: 'sum(rate(nv_inference_queue_duration_us{model="m"}[1m])) / sum(rate(nv_inference_request_success{model="m"}[1m]))', threshold: 5000 }),
+        KedaMetric.memory(Size.gibibytes(6)),
+      ] }), deploymentStrategy: DeploymentStrategy.rollingUpdate({ maxSurge: 0, maxUnavailable: 1 }) } },
+      transformer: { maxReplicas: 3, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.cpu(70)] }) } },
+    })],
+    ['Standard KEDA with a transformer that chose no metric (gets CPU 80 %)', c => model(c, { isvc: standard, predictor: { maxReplicas: 2, standard: { autoscaler: StandardAutoscaler.keda({ metrics: [KedaMetric.memoryUtilization(75)] }) } }, transformer: { maxReplicas: 2 } })],
+    ['Standard with no autoscaler on 0.16', c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_16) }, predictor: { minReplicas: 2, standard: { autoscaler: StandardAutoscaler.none() } } })],
+    ['Standard recreate strategy on 0.13', c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_13) }, predictor: { maxReplicas: 2, standard: { deploymentStrategy: DeploymentStrategy.recreate() } } })],
     ['GPU with request equal to limit', c => model(c, { predictor: { gpus: 1 }, patch: [JsonPatch.add('/spec/predictor/model/resources/requests/nvidia.com~1gpu', '1')] })],
   ];
   test.each(variants)('%s', (_, build) => {
@@ -546,7 +662,7 @@ describe('the synth-time schema walker agrees with ajv on the real CRDs', () => 
     const objects: { obj: any; set: SchemaSet; schema: 'kserve' | 'knative' }[] = [];
     for (const x of app.node.findAll()) {
       if (x instanceof InferenceService) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'kserve' });
-      if (x instanceof MessageDumper) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'knative' });
+      if (x instanceof MessageDumper && x.deploymentMode === DeploymentMode.KNATIVE) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'knative' });
     }
     for (const { obj, set, schema } of objects) {
       const ajv = schemaErrors(obj, set).filter(e => /^[^:]*\/spec/.test(e));
