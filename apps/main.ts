@@ -6,7 +6,7 @@
  * Edit the placeholders below, then `npm run synth`.
  */
 import { App, AppProps, Size } from 'cdk8s';
-import { Cpu, InferenceServiceChart, KnativeMetric, KServeVersion, main, Validation } from '../lib';
+import { Cpu, DeploymentMode, InferenceServiceChart, KnativeMetric, KServeVersion, main, Validation } from '../lib';
 
 // ---- Placeholders: edit these ---------------------------------------------------------
 /** Name of the InferenceService; the Triton model directory must have the same name. */
@@ -26,6 +26,8 @@ const GPUS = 1;
 export interface ReferenceAppOptions {
   /** @default KServeVersion.DEFAULT */
   readonly kserveVersion?: KServeVersion;
+  /** @default DeploymentMode.KNATIVE */
+  readonly deploymentMode?: DeploymentMode;
 }
 
 /** Builds the reference app. */
@@ -34,6 +36,7 @@ export function buildApp(props: AppProps = {}, options: ReferenceAppOptions = {}
   const chart = new InferenceServiceChart(app, MODEL_NAME, {
     namespace: NAMESPACE,
     kserveVersion: options.kserveVersion,
+    deploymentMode: options.deploymentMode,
     // The Secret `test-azure-blob` is created outside Git (see README); only the
     // ServiceAccount that lists it is synthesized.
     azureBlob: { account: STORAGE_ACCOUNT, container: STORAGE_CONTAINER, path: STORAGE_PATH },
