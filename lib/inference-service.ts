@@ -296,13 +296,14 @@ export class InferenceService extends Construct {
   }
 
   private checkPrefixOverlap(out: FindingList): void {
-    const all = (inApp.get(this.node.root) ?? []).flatMap(isvc => isvc._azurePrefixes.map(p => ({ ...p, isvc })));
     for (const own of this._azurePrefixes) {
-      for (const other of all) {
-        if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
-        out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
-          `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
-          { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+      for (const isvc of inApp.get(this.node.root) ?? []) {
+        for (const other of isvc._azurePrefixes) {
+          if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
+          out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
+            `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
+            { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+        }
       }
     }
   }

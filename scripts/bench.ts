@@ -29,7 +29,7 @@ if (process.argv[2] === '--child') {
     for (let i = 0; i < count; i++) {
       new InferenceServiceChart(app, `model-${i}`, {
         azureBlob: { account: 'benchstore', container: 'models', path: `m${i}-repo` },
-        predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, scaleTarget: 4 },
+        predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } },
         transformer: { image: 'registry.example.com/pre:1.0.0' },
       });
     }
