@@ -642,14 +642,8 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
 export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, scope: IConstruct): void {
   checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, 'knative-service');
   const knative = out.with({ kserveVersion: version, deploymentMode: DeploymentMode.KNATIVE });
-  const pod: Json = obj.spec?.template?.spec ?? {};
+  const pod = checkTemplate(knative, obj, true, scope);
   const base = 'spec.template.spec';
-  const containers: ContainerAt[] = [
-    ...(pod.containers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
-    ...(pod.initContainers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
-  ];
-  checkPod(knative, pod, base, containers, true, scope);
-  for (const { c, field } of containers) checkImage(knative, `${field}.image`, c.image, scope);
   const timeout = pod.timeoutSeconds;
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= 600)) {
     knative.add(RULES.TIMEOUT, `${base}.timeoutSeconds`, timeout, 'must be whole seconds from 0 to 600 (Knative\'s max-revision-timeout-seconds)', { scope });
@@ -665,14 +659,20 @@ export function checkKnativeService(out: FindingList, obj: Json, version: KServe
   out.findings.push(...knative.findings);
 }
 
-/** Checks a synthesized Deployment (the message dumper in Standard mode): containers, resources, images. */
-export function checkDeployment(out: FindingList, obj: Json, scope: IConstruct): void {
+/** Checks the pod template of a Knative Service or Deployment: containers, resources, images. Returns the pod spec. */
+function checkTemplate(out: FindingList, obj: Json, knative: boolean, scope: IConstruct): Json {
   const pod: Json = obj.spec?.template?.spec ?? {};
   const base = 'spec.template.spec';
   const containers: ContainerAt[] = [
     ...(pod.containers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
     ...(pod.initContainers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
   ];
-  checkPod(out, pod, base, containers, false, scope);
+  checkPod(out, pod, base, containers, knative, scope);
   for (const { c, field } of containers) checkImage(out, `${field}.image`, c.image, scope);
+  return pod;
+}
+
+/** Checks a synthesized Deployment (the message dumper in Standard mode): containers, resources, images. */
+export function checkDeployment(out: FindingList, obj: Json, scope: IConstruct): void {
+  checkTemplate(out, obj, false, scope);
 }

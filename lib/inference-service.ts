@@ -177,6 +177,10 @@ export class InferenceService extends Construct {
       out.add(RULES.CANARY, 'rollout.stage', stage!.toString(), `needs spec.canary[], which KServe ${version} does not have in Standard mode (0.20+)`,
         { fix: 'use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' });
     }
+    if (rollout && rollout.candidate.protocol !== props.predictor.protocol) {
+      out.add(RULES.CANARY, 'rollout.candidate protocol', rollout.candidate.protocol, `must be the stable predictor's (${props.predictor.protocol}): the transformer and clients talk to both versions the same way`,
+        { scope: rollout.candidate });
+    }
     if (rollout && rollout.candidate === props.predictor) {
       out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different TritonPredictor from predictor: the new model version');
     }
@@ -213,7 +217,7 @@ export class InferenceService extends Construct {
     const predictorJson = { ...predictor.json };
     const transformerJson = transformer && { ...transformer.json };
     if (this.autoscalerClass === 'keda') {
-      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = KEDA_DEFAULT;
+      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
     }
     if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
 
@@ -281,16 +285,21 @@ export class InferenceService extends Construct {
     }
     // Standard mode: pod label `isvc.<object>` and host label `<object>-<namespace>` (kserve#4807),
     // where a named predictor's object is `<name>-<predictor name>-predictor`.
-    const objects = new Set([service, ...predictorNames.map(p => p === undefined ? `${this.name}-predictor` : `${this.name}-${p}-predictor`)]);
-    for (const object of objects) {
-      const extra = object.length - this.name.length;
+    const objects = new Map<string, string | undefined>([[service, undefined]]);
+    for (const p of predictorNames) objects.set(p === undefined ? `${this.name}-predictor` : `${this.name}-${p}-predictor`, p);
+    for (const [object, p] of objects) {
+      // The parts the user chose (InferenceService name, predictor name) and the fixed rest.
+      const chosen = p === undefined ? this.name.length : this.name.length + p.length;
+      const fixed = object.length - chosen;
+      const field = p === undefined ? 'name' : 'name, predictor name';
+      const value = p === undefined ? this.name : `${this.name}, ${p}`;
       const podLabel = `isvc.${object}`;
       const hostLabel = `${object}-${this.namespace}`;
       if (podLabel.length > 63) {
-        out.add(RULES.NAME_LENGTH_STANDARD, 'name', this.name, `must be at most ${63 - 5 - extra} characters (it has ${this.name.length}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
+        out.add(RULES.NAME_LENGTH_STANDARD, field, value, `must be at most ${58 - fixed} characters${p === undefined ? '' : ' together'} (${p === undefined ? 'it has' : 'they have'} ${chosen}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
       }
       if (hostLabel.length > 63) {
-        out.add(RULES.NAME_LENGTH_STANDARD, 'name and namespace', `${this.name}, ${this.namespace}`, `must be at most ${63 - extra - 1} characters together (they have ${this.name.length + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
+        out.add(RULES.NAME_LENGTH_STANDARD, `${field} and namespace`, `${value}, ${this.namespace}`, `must be at most ${62 - fixed} characters together (they have ${chosen + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
       }
     }
   }

@@ -100,7 +100,7 @@ export const RULES = {
   // ---- Names --------------------------------------------------------------------------
   NAME: new Rule({ id: 'name', severity: E, check: 'The InferenceService name is lowercase letters, digits and `-`, starts with a letter and ends with a letter or digit.', why: 'KServe\'s webhook rejects it (§3.1 V1).' }),
   NAME_LENGTH_KNATIVE: new Rule({ id: 'name-length', severity: E, modes: KNATIVE, check: '`<name>-transformer` (or `-predictor` without a transformer) fits a 63-character DNS label.', why: 'Knative cannot create the component Service; nothing checks it before reconcile (§3.4).' }),
-  NAME_LENGTH_STANDARD: new Rule({ id: 'name-length-standard', severity: E, modes: STANDARD, check: 'The pod label `isvc.<name>-<component>` and the host label `<name>-<component>-<namespace>` fit 63 characters.', why: 'Reconcile fails even with ingress creation disabled (§3.4, kserve#4807).' }),
+  NAME_LENGTH_STANDARD: new Rule({ id: 'name-length-standard', severity: E, modes: STANDARD, check: 'The pod label `isvc.<name>-<component>` and the host label `<name>-<component>-<namespace>` fit 63 characters; a named predictor (KServe 0.20) is `<name>-<predictor name>-predictor`.', why: 'Reconcile fails even with ingress creation disabled (§3.4, kserve#4807).' }),
   OBJECT_NAME: new Rule({ id: 'object-name', severity: E, check: 'Namespaces are DNS labels; ServiceAccount and Secret names DNS subdomains; the message dumper name a DNS-1035 label of at most 63 characters; chart ids lowercase.', why: 'The API server or Knative rejects the object (§3.3).' }),
 
   // ---- InferenceService shape -----------------------------------------------------------

@@ -312,6 +312,9 @@ const ERRORS: Case[] = [
   { when: 'a deployment strategy is used on KServe 0.12', rule: 'deployment-strategy',
     build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_12) }, predictor: { maxReplicas: 2, standard: { deploymentStrategy: DeploymentStrategy.recreate() } } }),
     line: 'test/predictor: error [deployment-strategy] spec.predictor.deploymentStrategy ({"type":"Recreate"}) needs KServe 0.13 or newer (target is 0.12)' },
+  { when: 'a Standard-mode canary name makes the pod label too long', rule: 'name-length-standard',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'candidate-with-a-very-long-descriptive-version-name' } } }),
+    line: 'test/isvc: error [name-length-standard] name, predictor name ("m, candidate-with-a-very-long-descriptive-version-name") must be at most 47 characters together (they have 52): the pod label "isvc.m-candidate-with-a-very-long-descriptive-version-name-predictor" must fit 63 characters' },
   { when: 'a Standard-mode canary targets KServe 0.11', rule: 'canary',
     build: c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_11) }, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v2' } } }),
     line: 'test/isvc: error [canary] rollout.stage ("canary 10 %") needs spec.canary[], which KServe 0.11 does not have in Standard mode (0.20+); fix: use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' },
@@ -339,6 +342,9 @@ const ERRORS: Case[] = [
   { when: 'a patch adds spec.canary in Knative mode', rule: 'canary',
     build: c => model(c, { patch: [JsonPatch.add('/spec/canary', [{ trafficPercent: 10, predictor: { name: 'v2', model: { name: 'kserve-container', modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'pvc://models/triton-v2' } } }])] }),
     line: 'test/isvc: error [canary] spec.canary (1) is only supported in Standard mode; Knative mode splits traffic between revisions; fix: roll out with RolloutStage, which writes canaryTrafficPercent in Knative mode' },
+  { when: 'the candidate serves another protocol than the stable predictor', rule: 'canary',
+    build: c => model(c, { rollout: { stage: RolloutStage.canary(10), candidate: { protocol: TritonProtocol.GRPC_V2 } } }),
+    line: 'test/candidate: error [canary] rollout.candidate protocol ("grpc-v2") must be the stable predictor\'s (v2): the transformer and clients talk to both versions the same way' },
   { when: 'the rollout candidate is the stable predictor itself', rule: 'canary',
     build: c => {
       const predictor = new TritonPredictor(c, 'predictor', { storage: PVC });
