@@ -57,7 +57,7 @@ interface ContainerAt {
 const KNATIVE_RESERVED_PORTS = [8008, 8012, 8013, 8022, 9090, 9091];
 const KNATIVE_RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'];
 
-function checkImage(out: FindingList, field: string, image: unknown, scope: IConstruct): void {
+export function checkImage(out: FindingList, field: string, image: unknown, scope: IConstruct): void {
   if (typeof image !== 'string' || image.trim() === '') {
     out.add(RULES.IMAGE_PINNED, field, image, 'must name an image, pinned by tag or digest', { scope });
     return;

@@ -138,6 +138,12 @@ export function azureSecretKeys(version: KServeVersion, authentication: AzureAut
 }
 
 /**
+ * Argo CD applies (and waits for) wave -1 before the InferenceService's wave 0, so credentials
+ * exist before the storage initializer needs them; other tools ignore the annotation.
+ */
+const CREDENTIALS_SYNC_WAVE = { 'argocd.argoproj.io/sync-wave': '-1' };
+
+/**
  * Credentials for KServe's storage initializer to read a model from Azure Blob Storage:
  * a ServiceAccount (and, if asked, a Secret) that the predictor runs under.
  *
@@ -187,7 +193,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
         }
         const stringData = Object.fromEntries(keys.map(k => [k, env[k] ?? '']));
         this.secret = new KubeSecret(this, 'Secret', {
-          metadata: { name: this.secretName, namespace: this.namespace },
+          metadata: { name: this.secretName, namespace: this.namespace, annotations: { ...CREDENTIALS_SYNC_WAVE } },
           type: 'Opaque',
           stringData,
         });
@@ -207,7 +213,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
     }
 
     this.serviceAccount = new KubeServiceAccount(this, 'Resource', {
-      metadata: { name: this.serviceAccountName, namespace: this.namespace, annotations },
+      metadata: { name: this.serviceAccountName, namespace: this.namespace, annotations: { ...CREDENTIALS_SYNC_WAVE, ...annotations } },
       secrets: this.secretName ? [{ name: this.secretName }] : undefined,
     });
     if (this.secret) this.serviceAccount.addDependency(this.secret);

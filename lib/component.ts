@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions, renderLogger } from './logger';
 import { DeploymentMode, RULES } from './rules';
+import { checkSignature, ModelSignature, V2Datatype } from './signature';
 import { addChecks, FindingList } from './validation';
 
 /**
@@ -87,6 +88,16 @@ export interface ComponentOptions {
    * namespace's `default` ServiceAccount otherwise
    */
   readonly serviceAccountName?: string;
+
+  /**
+   * The tensors this component takes and returns (v2 names, datatypes, shapes). For the
+   * predictor, Triton's model inputs and outputs; for the transformer, what clients send to the
+   * InferenceService. The synthesized app writes a valid example request from it
+   * (`example_inputs/<name>.json`), used by ENDPOINTS.md, the `infer` CLI and load tests.
+   *
+   * @default - no signature: no example request
+   */
+  readonly signature?: ModelSignature;
 }
 
 /** What a component needs to know about the InferenceService it renders into. @internal */
@@ -196,6 +207,15 @@ export abstract class InferenceServiceComponent extends Construct {
         { scope: this, fix: `create one ${this.constructor.name} per InferenceService` });
     } else {
       this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
+    }
+    if (options.signature) {
+      for (const p of checkSignature(options.signature)) out.add(RULES.SIGNATURE, p.field, p.value, p.expected, { scope: this });
+      for (const [i, t] of (options.signature.inputs ?? []).entries()) {
+        if (t.datatype === V2Datatype.FP16 || t.datatype === V2Datatype.BF16) {
+          out.add(RULES.SIGNATURE_JSON, `signature.inputs[${i}].datatype`, t.datatype, 'has no portable JSON form: the example request sends JSON numbers',
+            { scope: this, fix: 'declare the input FP32 in config.pbtxt for JSON clients, or suppress when the server accepts it' });
+        }
+      }
     }
     return renderComponent(options, logger, ctx.deploymentMode, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
       'must not be set beside the knative prop that writes it', { scope: this, fix: 'set it once, in knative' }));

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AzureBlobCreds, AzureCredentials } from './azure-blob-creds';
-import { InferenceService } from './inference-service';
+import { InferenceService, IngressGateway } from './inference-service';
 import { KServeVersion } from './kserve-version';
 import { LoggerMode, LoggerOptions } from './logger';
 import { MessageDumper, MessageDumperProps } from './message-dumper';
@@ -174,6 +174,20 @@ export interface InferenceServiceChartProps extends ChartProps {
    * @default false
    */
   readonly tagRouting?: boolean;
+
+  /**
+   * The cluster's ingress domain, for the hosts in ENDPOINTS.md.
+   *
+   * @default 'example.com'
+   */
+  readonly ingressDomain?: string;
+
+  /**
+   * The ingress gateway clients call through, for the commands in ENDPOINTS.md.
+   *
+   * @default IngressGateway.ISTIO
+   */
+  readonly ingressGateway?: IngressGateway;
 }
 
 /**
@@ -257,6 +271,8 @@ export class InferenceServiceChart extends Chart {
       transformer: this.transformer,
       rollout: this.candidate && { candidate: this.candidate, stage: rollout!.stage },
       tagRouting: props.tagRouting,
+      ingressDomain: props.ingressDomain,
+      ingressGateway: props.ingressGateway,
     });
   }
 }

@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject } from '../imports/serving.kserve.io';
 import { ComponentContext } from './component';
 import { KServeVersion } from './kserve-version';
+import { ILoggerSink } from './logger';
+import { IModelStorageCredentials } from './model-storage';
 import { PythonTransformer } from './python-transformer';
 import { RolloutStage } from './rollout';
 import { DeploymentMode, RULES } from './rules';
@@ -89,6 +91,22 @@ export interface InferenceServiceProps {
    * @default false
    */
   readonly tagRouting?: boolean;
+
+  /**
+   * The cluster's ingress domain, for the external hosts in ENDPOINTS.md (Knative's
+   * `config-domain`, or KServe's `ingress.ingressDomain` in Standard mode). It changes nothing
+   * in the InferenceService.
+   *
+   * @default 'example.com' (what KServe's installers configure)
+   */
+  readonly ingressDomain?: string;
+
+  /**
+   * The ingress gateway clients reach the cluster through, for the commands in ENDPOINTS.md.
+   *
+   * @default IngressGateway.ISTIO
+   */
+  readonly ingressGateway?: IngressGateway;
 }
 
 /** A model rollout on an InferenceService. */
@@ -132,6 +150,20 @@ export class InferenceService extends Construct {
   public readonly deploymentMode: DeploymentMode;
   /** The Standard-mode autoscaler class written, if any. */
   public readonly autoscalerClass?: string;
+  /** The stable Triton predictor. */
+  public readonly predictor: TritonPredictor;
+  /** The transformer, if any. */
+  public readonly transformer?: PythonTransformer;
+  /** The rollout, if any. */
+  public readonly rollout?: InferenceServiceRollout;
+  /** Whether Knative tag routing is on (written in Knative mode only). */
+  public readonly tagRouting: boolean;
+  /** The cluster's ingress domain (for ENDPOINTS.md). */
+  public readonly ingressDomain: string;
+  /** The ingress gateway clients go through (for ENDPOINTS.md). */
+  public readonly ingressGateway: IngressGateway;
+  /** What was written where, for ENDPOINTS.md and the diagram. @internal */
+  public readonly _wiring: InferenceServiceWiring;
   /** `<account>/<container>/<path>` of each Azure Blob model, with the predictor that reads it. @internal */
   public readonly _azurePrefixes: { readonly prefix: string; readonly scope: IConstruct }[] = [];
 
@@ -147,6 +179,12 @@ export class InferenceService extends Construct {
     const mode = this.deploymentMode;
     const knative = mode === DeploymentMode.KNATIVE;
     this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
+    this.predictor = props.predictor;
+    this.transformer = props.transformer;
+    this.rollout = props.rollout;
+    this.tagRouting = props.tagRouting ?? false;
+    this.ingressDomain = props.ingressDomain ?? 'example.com';
+    this.ingressGateway = props.ingressGateway ?? IngressGateway.ISTIO;
 
     const out = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
     const namespaceExpectation = dnsLabelExpectation(this.namespace);
@@ -220,6 +258,17 @@ export class InferenceService extends Construct {
       for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
     }
     if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
+
+    this._wiring = {
+      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger },
+      stable: writesCandidate && split ? { construct: props.predictor, name: stable.name, storageUri: stable.storage.uri, credentials: stable.credentials, logger: stable.logger } : undefined,
+      canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger } : undefined,
+      candidatePercent: split ? stage!.candidatePercent : undefined,
+      transformerLogger: transformer?.logger,
+    };
+    if (this.ingressDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(this.ingressDomain)) {
+      out.add(RULES.OBJECT_NAME, 'ingressDomain', this.ingressDomain, 'must be a DNS name such as example.com or ml.example.org');
+    }
 
     this.checkNameLengths(out, props.transformer !== undefined, [predictor.name, ...(canaries && candidate ? [candidate.name] : [])]);
 
@@ -331,6 +380,50 @@ export class InferenceService extends Construct {
   public get internalUrl(): string {
     return `http://${this.name}.${this.namespace}.svc.cluster.local`;
   }
+}
+
+/** The ingress gateway clients call the cluster through: a Service in the cluster. */
+export class IngressGateway {
+  /** Istio's `istio-ingressgateway` in `istio-system` (KServe's default install, both modes). */
+  public static readonly ISTIO = new IngressGateway('istio-system', 'istio-ingressgateway', 'Istio ingress gateway');
+  /** Kourier's `kourier` in `kourier-system` (Knative with net-kourier). */
+  public static readonly KOURIER = new IngressGateway('kourier-system', 'kourier', 'Kourier gateway');
+
+  /** Another gateway Service, such as a Gateway API implementation's. */
+  public static service(namespace: string, name: string, description?: string): IngressGateway {
+    return new IngressGateway(namespace, name, description ?? `ingress gateway ${namespace}/${name}`);
+  }
+
+  private constructor(
+    /** Namespace of the gateway Service. */
+    public readonly namespace: string,
+    /** Name of the gateway Service. */
+    public readonly serviceName: string,
+    /** How ENDPOINTS.md names it. */
+    public readonly description: string,
+  ) {}
+}
+
+/** One predictor as written: for ENDPOINTS.md. @internal */
+export interface WrittenPredictor {
+  readonly construct: TritonPredictor;
+  readonly name?: string;
+  readonly storageUri: string;
+  readonly credentials?: IModelStorageCredentials;
+  readonly logger?: ILoggerSink;
+}
+
+/** What an InferenceService wrote where. @internal */
+export interface InferenceServiceWiring {
+  /** `spec.predictor`. */
+  readonly predictor: WrittenPredictor;
+  /** Knative canary: the stable predictor, kept by Knative as the previous revision. */
+  readonly stable?: WrittenPredictor;
+  /** Standard canary: `spec.canary[0]`. */
+  readonly canary?: WrittenPredictor;
+  /** Percentage of traffic the candidate gets while traffic is split. */
+  readonly candidatePercent?: number;
+  readonly transformerLogger?: ILoggerSink;
 }
 
 function isConstruct(x: unknown): x is IConstruct {

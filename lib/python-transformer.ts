@@ -11,9 +11,10 @@ import {
 import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
 import { KServeVersion } from './kserve-version';
-import { LoggerOptions } from './logger';
+import { ILoggerSink, LoggerOptions } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { RULES } from './rules';
+import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact } from './_names';
 
@@ -97,15 +98,22 @@ const DERIVED_FLAGS: Record<string, string> = {
  * Python pre/post-processing server that calls the predictor.
  */
 export class PythonTransformer extends InferenceServiceComponent {
+  /** What clients send to the InferenceService and get back, if given. */
+  public readonly signature?: ModelSignature;
+  /** The pre/post-processing image. */
+  public readonly image: string;
+
   public constructor(scope: Construct, id: string, private readonly props: PythonTransformerProps) {
     super(scope, id, 'transformer');
+    this.signature = props.signature;
+    this.image = props.image;
   }
 
   /**
    * Renders the transformer for an InferenceService; problems with the props go to `out`.
    * @internal
    */
-  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { json: Record<string, any>; autoscalerClass?: string; dependencies: unknown[] } {
+  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { json: Record<string, any>; autoscalerClass?: string; dependencies: unknown[]; logger?: ILoggerSink } {
     const props = this.props;
     const rendered = this._renderCommon(props, props.logger, ctx, out);
     const { autoScaling, deploymentStrategy, ...component } = rendered.fields;
@@ -154,6 +162,7 @@ export class PythonTransformer extends InferenceServiceComponent {
     });
     return {
       dependencies: [props.logger?.sink],
+      logger: props.logger?.sink,
       autoscalerClass: rendered.autoscalerClass,
       // autoScaling and deploymentStrategy carry IntOrString values the generated toJson would drop.
       json: compact({ ...toJson_InferenceServiceSpecTransformer(spec), autoScaling, deploymentStrategy }),

@@ -1,10 +1,13 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { endpointsDocument, exampleInputsOf, inferenceServicesOf, PlacedInferenceService } from './endpoints';
 import { Severity } from './rules';
+import { checkInferenceRequest, formatRequest } from './signature';
 import { Finding, formatFinding, Validation, withoutChecks } from './validation';
 
-/** Options of `synthToDirectory` and `main`. */
+/** Options of `synthToDirectory`, `synthEnvironments` and `main`. */
 export interface SynthOptions {
   /**
    * Treat warnings as errors: any unsuppressed warning fails the synth.
@@ -12,12 +15,30 @@ export interface SynthOptions {
    * @default false
    */
   readonly strict?: boolean;
+
+  /**
+   * Write a `kustomization.yaml` listing the YAML files of each output folder, so that
+   * `kubectl apply -k`, Argo CD and Flux read exactly those files (and nothing else there).
+   *
+   * @default true
+   */
+  readonly kustomization?: boolean;
+
+  /**
+   * Write `ENDPOINTS.md` (hosts, commands, diagram) and `example_inputs/` (v2 requests from
+   * the model signatures) into each output folder that has InferenceServices.
+   *
+   * @default true
+   */
+  readonly endpoints?: boolean;
 }
 
 /** What a successful synth found that did not stop it. */
 export interface SynthResult {
   /** Unsuppressed warnings, printed by `main` on every synth. */
   readonly warnings: Finding[];
+  /** The same warnings, one line each (prefixed with the folder by `synthEnvironments`). */
+  readonly warningLines: string[];
   /** Findings switched off with `Validation.suppress`, with their reasons. */
   readonly suppressed: Finding[];
 }
@@ -43,21 +64,49 @@ export class SynthError extends Error {
     public readonly findings: Finding[] = [],
     /** Unsuppressed warnings that did not fail the synth on their own. */
     public readonly warnings: Finding[] = [],
+    /** The same warnings, one line each. */
+    public readonly warningLines: string[] = warnings.map(formatFinding),
   ) {
     super(`synth failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written:\n${problems.map(p => `  ${p}`).join('\n')}`);
     this.name = 'SynthError';
   }
 }
 
+/** Builds an app; it receives the `AppProps` (the staging `outdir`) to use. */
+export type AppBuilder = (props: AppProps) => App;
+
 /**
  * Synthesizes an app into `outdir`, all or nothing: the app is validated first and written
  * into a staging folder beside `outdir`, which then replaces it. On any problem the previous
- * `outdir` is left as it was (unlike `cdk8s synth`, which deletes it first).
+ * `outdir` is left as it was (unlike `cdk8s synth`, which deletes it first). Besides the YAML,
+ * it writes `kustomization.yaml`, `ENDPOINTS.md` and `example_inputs/` (see `SynthOptions`).
  *
  * @param build creates the app; it receives the `AppProps` (the staging `outdir`) to use
  * @throws SynthError listing every problem
  */
-export function synthToDirectory(build: (props: AppProps) => App, outdir: string, options: SynthOptions = {}): SynthResult {
+export function synthToDirectory(build: AppBuilder, outdir: string, options: SynthOptions = {}): SynthResult {
+  return synthFolders([['', build]], outdir, options);
+}
+
+/**
+ * Synthesizes several apps, one per folder of `outdir` (`dist/dev/`, `dist/prod/`, and for
+ * example `dist/argocd/` for the GitOps objects that deploy them), all or nothing: every app is
+ * validated first, problems of all of them are reported together (each line starting with its
+ * folder), and `outdir` is replaced only when all succeed. Folders not in `apps` are removed.
+ *
+ * @param apps folder name (lowercase letters, digits, `-`) to the builder of its app
+ * @throws SynthError listing every problem
+ */
+export function synthEnvironments(apps: Record<string, AppBuilder>, outdir: string, options: SynthOptions = {}): SynthResult {
+  const names = Object.keys(apps);
+  const bad = names.filter(n => !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(n));
+  if (names.length === 0 || bad.length > 0) {
+    throw new Error(`synthEnvironments: folder names (${bad.map(n => JSON.stringify(n)).join(', ') || 'none given'}) must be lowercase letters, digits and '-', at least one`);
+  }
+  return synthFolders(names.map(n => [n, apps[n]]), outdir, options);
+}
+
+function synthFolders(folders: [string, AppBuilder][], outdir: string, options: SynthOptions): SynthResult {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -65,19 +114,29 @@ export function synthToDirectory(build: (props: AppProps) => App, outdir: string
   // mkdtemp creates 0700; give the output folder the permissions a plain mkdir would.
   fs.chmodSync(staging, 0o777 & ~process.umask());
   try {
-    const app = build({ outdir: staging });
-    const findings = Validation.findings(app);
-    const problems = failing(findings, options);
-    const warnings = findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause);
-    if (problems.length > 0) throw new SynthError(problems.map(formatFinding), problems, options.strict ? [] : warnings);
-    writeApp(app);
+    const built = folders.map(([folder, build]) => {
+      const app = build({ outdir: path.join(staging, folder) });
+      return { folder, app, findings: Validation.findings(app) };
+    });
+    const tag = (folder: string, line: string) => (folder ? `${folder}: ${line}` : line);
+    const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, line: tag(b.folder, formatFinding(f)) })));
+    const warnings = built.flatMap(b => b.findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause));
+    const warningLines = built.flatMap(b => b.findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause).map(f => tag(b.folder, formatFinding(f))));
+    if (problems.length > 0) {
+      throw new SynthError(problems.map(p => p.line), problems.map(p => p.f), options.strict ? [] : warnings, options.strict ? [] : warningLines);
+    }
+    for (const b of built) {
+      const files = writeApp(b.app);
+      writeExtras(b.app, files, options);
+    }
     const previous = `${staging}.previous`;
     if (fs.existsSync(target)) fs.renameSync(target, previous);
     fs.renameSync(staging, target);
     fs.rmSync(previous, { recursive: true, force: true });
     return {
       warnings,
-      suppressed: findings.filter(f => f.suppressedBecause),
+      warningLines,
+      suppressed: built.flatMap(b => b.findings.filter(f => f.suppressedBecause)),
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -88,42 +147,155 @@ export function synthToDirectory(build: (props: AppProps) => App, outdir: string
  * Writes one YAML file per chart, like `App.synth()`, but resolves and validates the app once:
  * `App.synth()` does both again for every chart (`Chart.toJson()`), which makes 1000 charts
  * take minutes. Other output types fall back to `App.synth()`; a test compares both writers.
+ *
+ * @returns the file of each chart, relative to the app's outdir
  */
-function writeApp(app: App): void {
+function writeApp(app: App): Map<Chart, string> {
+  // cdk8s prefixes file names with an index when charts depend on each other or nest.
+  const fileNames = (charts: Chart[]) => {
+    const indexed = charts.some(c => c.node.dependencies.some(d => d instanceof Chart) || c.node.children.some(x => x instanceof Chart));
+    return (chart: Chart, i: number) => `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+  };
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART || (app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata || app.charts.length === 0) {
     withoutChecks(() => app.synth());
-    return;
+    const charts = app.charts;
+    const fileOf = fileNames(charts);
+    // FOLDER_PER_CHART_* types write a folder per chart.
+    const folders = app.yamlOutputType !== YamlOutputType.FILE_PER_CHART && app.yamlOutputType !== YamlOutputType.FILE_PER_APP;
+    return new Map(charts.map((c, i) => [c, folders ? `${fileOf(c, i)}/` : `${fileOf(c, i)}${app.outputFileExtension}`]));
   }
   fs.mkdirSync(app.outdir, { recursive: true });
   // One chart goes through cdk8s, which resolves the app's dependencies (chart order depends
   // on them) and runs the other constructs' validations, once.
   withoutChecks(() => app.charts[0].toJson());
   const charts = app.charts;
-  // cdk8s prefixes file names with an index when charts depend on each other or nest.
-  const indexed = charts.some(c => c.node.dependencies.some(d => d instanceof Chart) || c.node.children.some(x => x instanceof Chart));
+  const fileOf = fileNames(charts);
+  const files = new Map<Chart, string>();
   charts.forEach((chart, i) => {
     const objects = new DependencyGraph(chart.node).topology()
       .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
       .map(x => x.toJson());
-    const name = `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-    Yaml.save(path.join(app.outdir, name + app.outputFileExtension), objects);
+    const name = fileOf(chart, i) + app.outputFileExtension;
+    Yaml.save(path.join(app.outdir, name), objects);
+    files.set(chart, name);
   });
+  return files;
+}
+
+/** Every file under dir, relative, sorted. */
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[])
+    .filter(f => fs.statSync(path.join(dir, f)).isFile())
+    .map(f => f.split(path.sep).join('/'))
+    .sort();
+}
+
+/** kustomization.yaml, ENDPOINTS.md and example_inputs/ of an app's outdir. */
+function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions): void {
+  const outdir = app.outdir;
+  fs.mkdirSync(outdir, { recursive: true });
+  const yamls = listFiles(outdir).filter(f => f.endsWith('.yaml') || f.endsWith('.yml'));
+  if (options.kustomization ?? true) {
+    if (yamls.includes('kustomization.yaml')) {
+      throw new Error(`a chart is named "kustomization": its file would be overwritten by the generated kustomization.yaml in ${outdir}`);
+    }
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: yamls };
+    fs.writeFileSync(path.join(outdir, 'kustomization.yaml'),
+      `# Generated by cdk8s-kserve: the files of this folder, for kubectl apply -k, Argo CD and Flux.\n${Yaml.stringify(kustomization)}`);
+  }
+  if (!(options.endpoints ?? true)) return;
+  const isvcs = inferenceServicesOf(app);
+  if (isvcs.length === 0) return;
+  const count = new Map<string, number>();
+  for (const i of isvcs) count.set(i.name, (count.get(i.name) ?? 0) + 1);
+  const placed: PlacedInferenceService[] = isvcs.map(isvc => ({
+    isvc,
+    file: files.get(Chart.of(isvc)) ?? Chart.of(isvc).node.id,
+    // Two InferenceServices of one name (in different namespaces) get namespaced files.
+    examples: exampleInputsOf(isvc, (count.get(isvc.name) ?? 0) > 1 ? `${isvc.namespace}.` : ''),
+  }));
+  for (const p of placed) {
+    for (const example of [p.examples.entry, p.examples.predictor]) {
+      if (!example) continue;
+      const problems = checkInferenceRequest(example.request, example.signature);
+      if (problems.length > 0) throw new Error(`example request ${example.file} breaks the v2 rules: ${problems.map(x => `${x.field} ${x.expected}`).join('; ')}`);
+      fs.mkdirSync(path.join(outdir, 'example_inputs'), { recursive: true });
+      fs.writeFileSync(path.join(outdir, 'example_inputs', example.file), formatRequest(example.request));
+    }
+  }
+  fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed));
+}
+
+/** How an output folder differs from what the app writes now. */
+export interface StaleReport {
+  /** Files the app writes that are missing from the folder. */
+  readonly missing: string[];
+  /** Files in the folder the app no longer writes. */
+  readonly extra: string[];
+  /** Files whose content differs. */
+  readonly changed: string[];
 }
 
 /**
- * Entry point of an app script: synthesizes into `CDK8S_OUTDIR` (else `dist`) with
- * `synthToDirectory`, prints warnings and problems without a stack trace and sets a failing
- * exit code. Strict mode: the `--strict` argument or `CDK8S_KSERVE_STRICT=1`.
+ * Synthesizes into a temporary folder and compares it byte for byte with `outdir`, for CI
+ * (`npm run check:dist`): a stale `dist/` would deploy something other than the code says.
+ *
+ * @returns the differences; all lists are empty when `outdir` is up to date
+ * @throws SynthError when the app has problems
  */
-export function main(build: (props: AppProps) => App, options: SynthOptions = {}): void {
+export function checkDirectory(apps: AppBuilder | Record<string, AppBuilder>, outdir: string, options: SynthOptions = {}): StaleReport {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-check-'));
+  try {
+    const fresh = path.join(tmp, 'out');
+    if (typeof apps === 'function') synthToDirectory(apps, fresh, options);
+    else synthEnvironments(apps, fresh, options);
+    const want = listFiles(fresh);
+    const have = listFiles(outdir);
+    return {
+      missing: want.filter(f => !have.includes(f)),
+      extra: have.filter(f => !want.includes(f)),
+      changed: want.filter(f => have.includes(f) && !fs.readFileSync(path.join(fresh, f)).equals(fs.readFileSync(path.join(outdir, f)))),
+    };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Entry point of an app script. Synthesizes into `CDK8S_OUTDIR` (else `dist`): one app with
+ * `synthToDirectory`, or one app per folder with `synthEnvironments`. Prints warnings and
+ * problems without a stack trace and sets a failing exit code.
+ *
+ * Arguments: `--strict` (or `CDK8S_KSERVE_STRICT=1`) fails on warnings; `--check` writes
+ * nothing and fails when the output folder differs from what the app writes now.
+ */
+export function main(apps: AppBuilder | Record<string, AppBuilder>, options: SynthOptions = {}): void {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   const strict = options.strict ?? (process.argv.includes('--strict') || process.env.CDK8S_KSERVE_STRICT === '1');
+  const opts = { ...options, strict };
   try {
-    printWarnings(synthToDirectory(build, outdir, { strict }).warnings);
+    if (process.argv.includes('--check')) {
+      const report = checkDirectory(apps, outdir, opts);
+      const lines = [
+        ...report.missing.map(f => `  missing: ${f}`),
+        ...report.extra.map(f => `  not written any more: ${f}`),
+        ...report.changed.map(f => `  changed: ${f}`),
+      ];
+      if (lines.length > 0) {
+        process.stderr.write(`${outdir}/ is stale; run npm run synth and commit the result:\n${lines.join('\n')}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write(`${outdir}/ is up to date\n`);
+      }
+      return;
+    }
+    const result = typeof apps === 'function' ? synthToDirectory(apps, outdir, opts) : synthEnvironments(apps, outdir, opts);
+    printWarnings(result.warningLines);
   } catch (e) {
     if (e instanceof SynthError) {
       process.stderr.write(`${e.message}\n`);
-      printWarnings(e.warnings);
+      printWarnings(e.warningLines);
       process.exitCode = 1;
       return;
     }
@@ -131,8 +303,8 @@ export function main(build: (props: AppProps) => App, options: SynthOptions = {}
   }
 }
 
-function printWarnings(warnings: Finding[]): void {
-  if (warnings.length === 0) return;
-  for (const w of warnings) process.stderr.write(`${formatFinding(w)}\n`);
-  process.stderr.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}: fix, or Validation.suppress(scope, ruleId, reason); --strict fails on warnings\n`);
+function printWarnings(lines: string[]): void {
+  if (lines.length === 0) return;
+  for (const w of lines) process.stderr.write(`${w}\n`);
+  process.stderr.write(`${lines.length} warning${lines.length === 1 ? '' : 's'}: fix, or Validation.suppress(scope, ruleId, reason); --strict fails on warnings\n`);
 }

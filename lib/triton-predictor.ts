@@ -10,11 +10,12 @@ import {
 } from '../imports/serving.kserve.io';
 import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
 import { EnvValue, renderEnv } from './env';
-import { LoggerOptions } from './logger';
+import { ILoggerSink, LoggerOptions } from './logger';
 import { IModelStorageCredentials, ModelStorage } from './model-storage';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { DeploymentMode, RULES } from './rules';
 import { KServeVersion } from './kserve-version';
+import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact, DNS_1035_LABEL } from './_names';
 
@@ -140,6 +141,8 @@ export interface PredictorRender {
   readonly storage: { readonly uri: string; readonly partsChecked: boolean; readonly azurePrefix?: string };
   /** Objects that must be applied before the InferenceService. */
   readonly dependencies: unknown[];
+  /** Where the predictor logs, if it does. */
+  readonly logger?: ILoggerSink;
 }
 
 /**
@@ -149,6 +152,8 @@ export interface PredictorRender {
 export class TritonPredictor extends InferenceServiceComponent {
   /** The protocol Triton serves; the transformer talks to it with the same one. */
   public readonly protocol: TritonProtocol;
+  /** The tensors Triton takes and returns, if given. */
+  public readonly signature?: ModelSignature;
   /** Name of this model version, if given (`predictor.name` in Standard mode on KServe 0.20+). */
   public readonly name?: string;
 
@@ -156,6 +161,7 @@ export class TritonPredictor extends InferenceServiceComponent {
     super(scope, id, 'predictor');
     this.protocol = props.protocol ?? TritonProtocol.V2;
     this.name = props.name;
+    this.signature = props.signature;
   }
 
   /**
@@ -222,6 +228,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       credentials,
       storage: { uri: storage.storageUri, partsChecked: storage.partsChecked, azurePrefix: props.storage._azurePrefix },
       dependencies: [credentials, props.logger?.sink],
+      logger: props.logger?.sink,
       autoscalerClass: canary ? undefined : rendered.autoscalerClass,
       name,
       // Fields the pruned import does not type (name) or would mangle (IntOrString values) are added as JSON.

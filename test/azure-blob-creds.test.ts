@@ -23,7 +23,8 @@ describe('AzureBlobCreds', () => {
     const objects = synth(chart);
     expect(objects).toEqual([{
       apiVersion: 'v1', kind: 'ServiceAccount',
-      metadata: { name: 'kserve-azure-blob', namespace: 'default' },
+      // Argo CD applies wave -1 (credentials) before the InferenceService.
+      metadata: { name: 'kserve-azure-blob', namespace: 'default', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
       secrets: [{ name: 'kserve-azure-blob' }],
     }]);
   });
@@ -68,6 +69,7 @@ describe('AzureBlobCreds', () => {
     const sa = only(objects, 'ServiceAccount');
     expect(sa.secrets).toBeUndefined();
     expect(sa.metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-wave': '-1',
       'azure.workload.identity/client-id': 'abc-123', 'azure.workload.identity/tenant-id': 'tenant',
     });
     expect(only(objects, 'InferenceService').spec.predictor.labels).toEqual({ 'azure.workload.identity/use': 'true' });

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import {
   Cpu, EnvValue, InferenceService, KnativeMetric, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, StandardAutoscaler, TritonPredictor, TritonProtocol,
+  V2Datatype,
 } from '../lib';
 import { newChart, only, synth } from './util';
 
@@ -36,6 +37,8 @@ describe('PythonTransformer', () => {
     const props: Required<PythonTransformerProps> = {
       image: 'example.com/pre@sha256:' + 'a'.repeat(64),
       args: ['--model_name', 'resnet'],
+      // Not written into the InferenceService: it feeds example_inputs/ and ENDPOINTS.md.
+      signature: { inputs: [{ name: 'INPUT__0', datatype: V2Datatype.FP32, shape: [-1, 4] }] },
       env: { LOG_LEVEL: EnvValue.fromConfigMapKey('settings', 'level', { optional: true }) },
       resources: { cpu: { limit: Cpu.millis(1500) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } },
       predictorRequestTimeout: Duration.seconds(30),

@@ -8,6 +8,7 @@
  * - Core objects: Kubernetes' own OpenAPI as generated into @kubernetes/client-node's models
  *   (field names, types, formats, required fields).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
@@ -107,6 +108,7 @@ const CORE: Record<string, [string, string, string]> = {
   'v1/Service': ['V1Service', 'v1', 'Service'],
   'v1/ConfigMap': ['V1ConfigMap', 'v1', 'ConfigMap'],
   'apps/v1/Deployment': ['V1Deployment', 'apps/v1', 'Deployment'],
+  'v1/Pod': ['V1Pod', 'v1', 'Pod'],
 };
 
 // ---- Dispatch ----------------------------------------------------------------------
@@ -160,4 +162,19 @@ export function schemaErrors(obj: any, set: SchemaSet): string[] {
     const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as any).additionalProperty})` : '';
     return `${where}${e.instancePath}: ${e.message}${extra}`;
   });
+}
+
+/** Kinds whose schemas come from @kubernetes-models (ES modules, validated in a node subprocess). */
+export const PUBLISHED_MODEL_KINDS = new Set([
+  'argoproj.io/v1alpha1/Application',
+  'source.toolkit.fluxcd.io/v1/GitRepository',
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization',
+]);
+
+/** Errors of Argo CD and Flux objects against the schemas of @kubernetes-models/argo-cd and flux-cd. */
+export function publishedModelErrors(objects: any[]): string[] {
+  if (objects.length === 0) return [];
+  const run = spawnSync(process.execPath, [path.join(__dirname, 'validate-models.mjs')], { input: JSON.stringify(objects), encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`validate-models.mjs failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
 }

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
-import { InferenceServiceChart, MessageDumper, synthToDirectory, SynthError } from '../lib';
-import { buildApp } from '../apps/main';
+import { InferenceServiceChart, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -29,12 +29,20 @@ describe('synthToDirectory', () => {
   test('two synths are byte-identical and equal to the committed dist/', () => {
     const a = path.join(tmp(), 'dist');
     const b = path.join(tmp(), 'dist');
-    synthToDirectory(buildApp, a);
-    synthToDirectory(buildApp, b);
+    synthEnvironments(APPS, a);
+    synthEnvironments(APPS, b);
     expect(readTree(a)).toEqual(readTree(b));
-    expect(Object.keys(readTree(a))).toEqual(['test.k8s.yaml']);
-    // A stale dist/ fails here: run `npm run synth` and commit the result.
+    // A stale dist/ fails here (and in npm run check:dist): run `npm run synth` and commit the result.
     expect(readTree(a)).toEqual(readTree(path.join(ROOT, 'dist')));
+  });
+
+  test('one app: its YAML, kustomization.yaml, ENDPOINTS.md and example requests', () => {
+    const out = path.join(tmp(), 'dist');
+    synthToDirectory(buildApp, out);
+    expect(Object.keys(readTree(out)).sort()).toEqual([
+      'ENDPOINTS.md', 'example_inputs/test-predictor.json', 'example_inputs/test.json', 'kustomization.yaml', 'test.k8s.yaml',
+    ]);
+    expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist', 'prod')));
   });
 
   test('fails with every problem listed and leaves the previous output untouched', () => {
@@ -78,7 +86,7 @@ describe('synthToDirectory', () => {
     ];
     for (const build of apps) {
       const ours = path.join(tmp(), 'dist');
-      synthToDirectory(build, ours);
+      synthToDirectory(build, ours, { kustomization: false, endpoints: false });
       const theirs = tmp();
       build({ outdir: theirs }).synth();
       expect(readTree(ours)).toEqual(readTree(theirs));
@@ -89,8 +97,8 @@ describe('synthToDirectory', () => {
     const out = path.join(tmp(), 'dist');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'kind: Stale\n');
-    synthToDirectory(buildApp, out);
-    expect(fs.readdirSync(out)).toEqual(['test.k8s.yaml']);
+    synthToDirectory(buildApp, out, { endpoints: false });
+    expect(fs.readdirSync(out).sort()).toEqual(['kustomization.yaml', 'test.k8s.yaml']);
   });
 });
 

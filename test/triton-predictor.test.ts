@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import {
   AzureBlobCreds, Cpu, DeploymentStrategy, EnvValue, InferenceService, KedaMetric, KnativeMetric, KServeVersion, LoggerMode,
   MessageDumper, ModelStorage, StandardAutoscaler, TritonPredictor, TritonPredictorProps, TritonProtocol,
+  V2Datatype,
 } from '../lib';
 import { newChart, only, synth } from './util';
 
@@ -33,6 +34,8 @@ describe('TritonPredictor', () => {
       storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: '/repo/v1/', credentials: creds }),
       logger: { sink: new MessageDumper(chart, 'dumper'), mode: LoggerMode.REQUEST },
       runtime: 'kserve-tritonserver',
+      // Not written into the InferenceService: it feeds example_inputs/ and ENDPOINTS.md.
+      signature: { inputs: [{ name: 'INPUT__0', datatype: V2Datatype.FP32, shape: [-1, 4] }] },
       runtimeVersion: '24.08-py3',
       protocol: TritonProtocol.V2,
       gpus: 2,

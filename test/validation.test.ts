@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
-  ALL_RULES, AzureBlobCreds, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
+  ALL_RULES, ArgoCdApplication, AzureBlobCreds, FluxGitRepository, FluxKustomization, V2Datatype, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
   InferenceServiceProps, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
@@ -439,12 +439,54 @@ const ERRORS: Case[] = [
   { when: 'a suppression gives no reason', rule: 'suppression',
     build: c => Validation.suppress(c, 'image-pinned', ' '),
     line: 'test: error [suppression] reason (" ") must say why the finding is safe to ignore here' },
+  // ---- Model signatures and example requests
+  { when: 'a signature has a dimension below -1', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'INPUT__0', datatype: V2Datatype.FP32, shape: [-2, 4] }] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs[0].shape ([-2,4]) must be a list of whole numbers, each at least 0 or -1 for a variable dimension' },
+  { when: 'a signature lists no inputs', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs ([]) must list at least one input tensor' },
+  { when: 'two inputs of a signature have the same name', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: V2Datatype.FP32, shape: [1] }, { name: 'x', datatype: V2Datatype.INT64, shape: [1] }] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs[1].name ("x") must be unique among the inputs' },
+  { when: 'the example data has fewer values than the shape holds', rule: 'model-signature',
+    build: c => model(c, { transformer: { signature: { inputs: [{ name: 'text', datatype: V2Datatype.BYTES, shape: [2], exampleData: ['hello'] }] } } }),
+    line: 'test/transformer: error [model-signature] signature.inputs[0].exampleData ("1 values") must have 2 values, the product of the example shape [2]' },
+  { when: 'an example value does not fit the datatype', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'pixels', datatype: V2Datatype.UINT8, shape: [1, 2], exampleData: [0, 300] }] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs[0].exampleData[1] (300) must be a whole number from 0 to 255 (UINT8)' },
+  { when: 'the example shape changes a fixed dimension', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: V2Datatype.FP32, shape: [-1, 4], exampleShape: [2, 3] }] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs[0].exampleShape ([2,3]) must have the dimensions of shape [-1,4], with a size of at least 0 for each -1' },
+  { when: 'a datatype is not a v2 datatype', rule: 'model-signature',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: 'FLOAT32' as V2Datatype, shape: [1] }] } } }),
+    line: 'test/predictor: error [model-signature] signature.inputs[0].datatype ("FLOAT32") must be a v2 datatype: BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16, BYTES' },
+
+  // ---- GitOps objects
+  { when: 'an Argo CD Application points outside the repository with a bare host name', rule: 'gitops',
+    build: c => new ArgoCdApplication(c, 'app', { source: { repoUrl: 'github.com/acme/deploy', path: '../secrets' } }),
+    line: 'test/app: error [gitops] source.repoUrl ("github.com/acme/deploy") must be a repository URL (https://, ssh:// or git@host:path)' },
+  { when: 'an Argo CD Application syncs a path with ..', rule: 'gitops',
+    build: c => new ArgoCdApplication(c, 'app', { source: { repoUrl: 'https://github.com/acme/deploy.git', path: 'dist/../secrets' } }),
+    line: 'test/app: error [gitops] path ("dist/../secrets") must be a folder relative to the repository root, without "..", such as dist/prod' },
+  { when: 'a Flux Kustomization depends on itself', rule: 'gitops',
+    build: c => {
+      const repo = new FluxGitRepository(c, 'repo', { url: 'https://github.com/acme/deploy.git' });
+      new FluxKustomization(c, 'prod', { source: repo, path: 'dist/prod', dependsOn: [{ name: 'prod' }] });
+    },
+    line: 'test/prod: error [gitops] dependsOn[0] ("prod") must not be the Kustomization itself' },
+  { when: 'a Flux GitRepository has no URL scheme', rule: 'gitops',
+    build: c => new FluxGitRepository(c, 'repo', { url: 'github.com/acme/deploy' }),
+    line: 'test/repo: error [gitops] url ("github.com/acme/deploy") must be an http(s):// or ssh:// repository URL' },
   { when: 'another construct\'s validation fails', rule: 'construct',
     build: c => c.node.addValidation({ validate: () => ['the team label is missing'] }),
     line: 'test: error [construct] validation ("Chart") the team label is missing' },
 ];
 
 const WARNINGS: Case[] = [
+  { when: 'a signature input is FP16', rule: 'signature-json-datatype',
+    build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: V2Datatype.FP16, shape: [1, 8] }] } } }),
+    line: 'test/predictor: warning [signature-json-datatype] signature.inputs[0].datatype ("FP16") has no portable JSON form: the example request sends JSON numbers; fix: declare the input FP32 in config.pbtxt for JSON clients, or suppress when the server accepts it' },
   { when: 'a Knative annotation uses a camelCase alias', rule: 'knative-annotation-alias',
     build: c => model(c, { predictor: { annotations: { 'autoscaling.knative.dev/initialScale': '0' } } }),
     line: 'test/predictor: warning [knative-annotation-alias] spec.predictor.annotations["autoscaling.knative.dev/initialScale"] ("0") is a deprecated alias that Knative ignores once the kebab-case key is set; fix: use autoscaling.knative.dev/initial-scale' },
