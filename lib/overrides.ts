@@ -32,7 +32,7 @@ function isPlain(x: unknown): x is Record<string, unknown> {
  * @throws when an override gives a plain object where the base has a value made by a class
  * (a `Size`, `Duration`, `ModelStorage`...): that value must be replaced whole
  */
-export function withOverrides<T>(base: T, overrides: Overrides<T> | undefined): T {
+export function withOverrides<T, O extends Overrides<T> = Overrides<T>>(base: T, overrides: O | undefined): T {
   return merge(base, overrides, '') as T;
 }
 

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { README, withRulesTable } from '../scripts/rules-doc';
-import { schemaErrors, schemaSetFor } from './schema';
+import { publishedModelErrors, PUBLISHED_MODEL_KINDS, schemaErrors, schemaSetFor } from './schema';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, '.readme-examples');
@@ -44,14 +44,22 @@ describe('README examples', () => {
   test.each(examples().map(b => [b.name, b] as const))('%s runs and writes schema-valid YAML', (_, block) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-readme-'));
     execFileSync(process.execPath, ['--import', 'tsx', path.join(DIR, block.name)], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
-    const files = fs.readdirSync(out).filter(f => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    // Every folder written (the output folder, or one per environment).
+    const written = (fs.readdirSync(out, { recursive: true }) as string[]).filter(f => f.endsWith('.yaml')).sort();
+    const files = written.filter(f => path.basename(f) !== 'kustomization.yaml');
     expect(files.length).toBeGreaterThan(0);
-    // Examples run through main() also write kustomization.yaml, listing exactly the YAML files.
-    const kustomization = path.join(out, 'kustomization.yaml');
-    if (/\bmain\(/.test(block.code)) expect(YAML.parse(fs.readFileSync(kustomization, 'utf8')).resources).toEqual(files.sort());
+    // Examples run through main() also write a kustomization.yaml per folder, listing exactly its YAML files.
+    if (/\bmain\(/.test(block.code)) {
+      for (const k of written.filter(f => path.basename(f) === 'kustomization.yaml')) {
+        const dir = path.dirname(k);
+        expect(YAML.parse(fs.readFileSync(path.join(out, k), 'utf8')).resources)
+          .toEqual(files.filter(f => path.dirname(f) === dir).map(f => path.relative(dir, f)));
+      }
+    }
     const set = schemaSetFor(/KServeVersion\.V0_11\b/.test(block.code) && /InferenceService/.test(block.code) ? 11 : 20);
     const objects = files.flatMap(f => YAML.parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).map(d => d.toJS()));
     expect(objects.length).toBeGreaterThan(0);
-    expect(objects.flatMap(o => schemaErrors(o, set))).toEqual([]);
+    const published = objects.filter(o => PUBLISHED_MODEL_KINDS.has(`${o.apiVersion}/${o.kind}`));
+    expect([...objects.filter(o => !published.includes(o)).flatMap(o => schemaErrors(o, set)), ...publishedModelErrors(published)]).toEqual([]);
   }, 30_000);
 });
