@@ -5,6 +5,7 @@
  */
 import { IConstruct } from 'constructs';
 import { KServeVersion } from './kserve-version';
+import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from './image-digests';
 import { DeploymentMode, RULES } from './rules';
 import { FindingList } from './validation';
 import { SchemaName, specViolations } from './_schema';
@@ -67,7 +68,12 @@ export function checkImage(out: FindingList, field: string, image: unknown, scop
     out.add(RULES.IMAGE_PINNED, field, image, tag ? 'must not use the moving tag latest' : 'must have a tag or digest: an untagged image is latest',
       { scope, fix: 'pin a version tag or @sha256 digest, or Validation.suppress(scope, \'image-pinned\', reason)' });
   }
-  if (registryOf(image) === 'nvcr.io') {
+  if (digestsRequired(scope) && !hasDigest(image)) {
+    out.add(RULES.IMAGE_DIGEST, field, image, 'must be pinned by digest: ImageDigests.pin(..., { require: true }) is in effect',
+      { scope, fix: 'add the image to the ImageDigests lock with its sha256 digest' });
+  }
+  // Knative resolves tags only: a digest needs no resolution.
+  if (registryOf(image) === 'nvcr.io' && !digest) {
     out.add(RULES.NGC_TAG_RESOLUTION, field, image, 'is on nvcr.io, whose tags Knative cannot resolve to digests',
       { scope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does)' });
   }
@@ -579,6 +585,10 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
       out.add(RULES.IMAGE_PINNED, 'spec.predictor.model.runtimeVersion', model.runtimeVersion, 'must be a fixed Triton tag such as 24.08-py3', { scope: pScope });
     }
     const defaultRuntime = model.runtime === undefined || model.runtime === 'kserve-tritonserver';
+    if (defaultRuntime && model.image === undefined && digestsRequired(pScope)) {
+      out.add(RULES.IMAGE_DIGEST, 'spec.predictor.model (runtime kserve-tritonserver)', `${TRITON_RUNTIME_IMAGE}:${model.runtimeVersion ?? TRITON_RUNTIME_TAG}`, 'must be pinned by digest: ImageDigests.pin(..., { require: true }) is in effect',
+        { scope: pScope, fix: 'add this Triton image to the ImageDigests lock with its sha256 digest' });
+    }
     if (defaultRuntime && model.image === undefined) {
       out.add(RULES.NGC_TAG_RESOLUTION, 'spec.predictor.model (runtime kserve-tritonserver)', `nvcr.io/nvidia/tritonserver:${model.runtimeVersion ?? '23.05-py3'}`, 'is on nvcr.io, whose tags Knative cannot resolve to digests',
         { scope: pScope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)' });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { LoggerOptions, renderLogger } from './logger';
 import { DeploymentMode, RULES } from './rules';
+import { ContainerSecurity, podSecurityContext, renderPullSecrets } from './security';
 import { checkSignature, ModelSignature, V2Datatype } from './signature';
 import { addChecks, FindingList } from './validation';
 
@@ -98,6 +99,31 @@ export interface ComponentOptions {
    * @default - no signature: no example request
    */
   readonly signature?: ModelSignature;
+
+  /**
+   * The security context of the component's container. The default meets the restricted Pod
+   * Security Standard with fields Knative admits without feature flags; `ContainerSecurity.none()`
+   * opts out. In Standard mode the pod also gets the `RuntimeDefault` seccomp profile, which
+   * covers the containers KServe injects.
+   *
+   * @default ContainerSecurity.restricted(): UID 1000, read-only root filesystem, `/tmp` writable
+   */
+  readonly security?: ContainerSecurity;
+
+  /**
+   * Mount a Kubernetes API token into the pods. Nothing KServe runs in them needs one.
+   *
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Secrets with registry credentials for pulling the component's images (for the predictor,
+   * also Triton's image when the registry needs a login).
+   *
+   * @default - none: the ServiceAccount's and the node's credentials
+   */
+  readonly imagePullSecrets?: string[];
 }
 
 /** What a component needs to know about the InferenceService it renders into. @internal */
@@ -123,6 +149,9 @@ export interface ComponentExtension {
   nodeSelector?: Record<string, string>;
   serviceAccountName?: string;
   logger?: { url: string; mode: string };
+  automountServiceAccountToken?: boolean;
+  imagePullSecrets?: { name: string }[];
+  securityContext?: Record<string, unknown>;
 }
 
 /** A rendered component: its fields, and the Standard-mode autoscaler class it asks for. @internal */
@@ -153,6 +182,9 @@ export function renderComponent(options: ComponentOptions, logger: LoggerOptions
     nodeSelector: options.nodeSelector,
     serviceAccountName: options.serviceAccountName,
     logger: renderLogger(logger),
+    automountServiceAccountToken: options.automountServiceAccountToken ?? false,
+    // Knative gates a pod securityContext behind kubernetes.podspec-securitycontext (§3.3).
+    securityContext: mode === DeploymentMode.STANDARD ? podSecurityContext(options.security) : undefined,
   };
   if (mode === DeploymentMode.KNATIVE) {
     const k = options.knative ?? {};
@@ -217,7 +249,9 @@ export abstract class InferenceServiceComponent extends Construct {
         }
       }
     }
-    return renderComponent(options, logger, ctx.deploymentMode, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
+    const rendered = renderComponent(options, logger, ctx.deploymentMode, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
       'must not be set beside the knative prop that writes it', { scope: this, fix: 'set it once, in knative' }));
+    const imagePullSecrets = renderPullSecrets(options.imagePullSecrets, out, this);
+    return imagePullSecrets ? { ...rendered, fields: { ...rendered.fields, imagePullSecrets } } : rendered;
   }
 }

@@ -4,6 +4,8 @@ import { KubePod, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KServeVersion } from './kserve-version';
 import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
+import { pinnedImage } from './image-digests';
+import { ContainerSecurity, podSecurityContext, renderPullSecrets, renderSecurity } from './security';
 import { checkImage } from './_checks';
 import { dnsLabelExpectation, DNS_SUBDOMAIN } from './_names';
 import { resolveNamespace } from './_scope';
@@ -55,6 +57,21 @@ export interface GpuSmokeTestProps {
    * @default - the node's default runtime
    */
   readonly runtimeClassName?: string;
+
+  /**
+   * The security context of the test container; `ContainerSecurity.none()` opts out. The
+   * NVIDIA runtime exposes the GPU device nodes to any UID, so the sample runs unprivileged.
+   *
+   * @default ContainerSecurity.restricted(): UID 1000, read-only root filesystem
+   */
+  readonly security?: ContainerSecurity;
+
+  /**
+   * Secrets with registry credentials for pulling `image`.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
 }
 
 /**
@@ -86,17 +103,26 @@ export class GpuSmokeTest extends Construct {
     const ns = dnsLabelExpectation(this.namespace);
     if (ns) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, ns);
     if (!(Number.isInteger(gpus) && gpus >= 1)) out.add(RULES.RESOURCES, 'gpus', gpus, 'must be a whole number of at least 1: the test is about a GPU');
-    checkImage(out, 'image', image, this);
+    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: [] }, 'security', out, this);
+    const imagePullSecrets = renderPullSecrets(props.imagePullSecrets, out, this);
+    const written = pinnedImage(this, image, 'image', out);
+    checkImage(out, 'image', written, this);
     addChecks(this, () => out.findings);
 
     this.resource = new KubePod(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': 'gpu-smoke-test' } },
       spec: {
         restartPolicy: 'Never',
+        automountServiceAccountToken: false,
+        securityContext: podSecurityContext(props.security),
+        ...(imagePullSecrets ? { imagePullSecrets } : {}),
         ...(props.runtimeClassName ? { runtimeClassName: props.runtimeClassName } : {}),
+        ...(security.volumes.length > 0 ? { volumes: security.volumes } : {}),
         containers: [{
           name: 'cuda-vectoradd',
-          image,
+          image: written,
+          securityContext: security.securityContext,
+          ...(security.volumeMounts.length > 0 ? { volumeMounts: security.volumeMounts } : {}),
           resources: { limits: { [resourceName]: Quantity.fromString(String(gpus)) } },
         }],
         tolerations: [{ key: resourceName, operator: 'Exists', effect: 'NoSchedule' }],

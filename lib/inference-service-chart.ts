@@ -6,6 +6,7 @@ import { KServeVersion } from './kserve-version';
 import { LoggerMode, LoggerOptions } from './logger';
 import { MessageDumper, MessageDumperProps } from './message-dumper';
 import { ModelStorage } from './model-storage';
+import { InferenceServiceNetworkPolicies, NetworkPoliciesOptions } from './network-policies';
 import { RolloutStage } from './rollout';
 import { PythonTransformer, PythonTransformerOptions } from './python-transformer';
 import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
@@ -188,6 +189,14 @@ export interface InferenceServiceChartProps extends ChartProps {
    * @default IngressGateway.ISTIO
    */
   readonly ingressGateway?: IngressGateway;
+
+  /**
+   * Ingress NetworkPolicies for the transformer, the predictor and the message dumper (see
+   * `InferenceServiceNetworkPolicies` for what they admit in each mode). Give `{}` to write them.
+   *
+   * @default - no NetworkPolicies
+   */
+  readonly networkPolicies?: NetworkPoliciesOptions;
 }
 
 /**
@@ -208,6 +217,8 @@ export class InferenceServiceChart extends Chart {
   public readonly messageDumper?: MessageDumper;
   /** The new model version, during a rollout. */
   public readonly candidate?: TritonPredictor;
+  /** The NetworkPolicies, when asked for. */
+  public readonly networkPolicies?: InferenceServiceNetworkPolicies;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
     super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
@@ -274,5 +285,12 @@ export class InferenceServiceChart extends Chart {
       ingressDomain: props.ingressDomain,
       ingressGateway: props.ingressGateway,
     });
+    if (props.networkPolicies) {
+      this.networkPolicies = new InferenceServiceNetworkPolicies(this, 'network-policies', {
+        ...props.networkPolicies,
+        inferenceService: this.inferenceService,
+        messageDumper: this.messageDumper,
+      });
+    }
   }
 }

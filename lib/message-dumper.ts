@@ -11,6 +11,8 @@ import { KServeVersion } from './kserve-version';
 import { ILoggerSink } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { DeploymentMode, RULES } from './rules';
+import { pinnedImage } from './image-digests';
+import { ContainerSecurity, podSecurityContext, renderPullSecrets, renderSecurity } from './security';
 import { addChecks, FindingList } from './validation';
 import { checkDeployment, checkKnativeService } from './_checks';
 import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
@@ -85,6 +87,27 @@ export interface MessageDumperProps {
    * @default - 100m CPU and 128Mi memory, requests equal to limits
    */
   readonly resources?: ContainerResources;
+
+  /**
+   * The security context of the dumper container; `ContainerSecurity.none()` opts out.
+   *
+   * @default ContainerSecurity.restricted() as the image's user (65532), read-only root filesystem
+   */
+  readonly security?: ContainerSecurity;
+
+  /**
+   * Mount a Kubernetes API token into the pods. The dumper only prints what it receives.
+   *
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * Secrets with registry credentials for pulling `image`.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
 }
 
 /**
@@ -129,8 +152,8 @@ export class MessageDumper extends Construct implements ILoggerSink {
     if (!Number.isInteger(minScale) || minScale < 0) {
       out.add(RULES.REPLICAS, 'minScale', minScale, 'must be a whole number of at least 0');
     }
-    const propFindings = out.findings;
     addChecks(this, () => {
+      const propFindings = out.findings;
       const final = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
       if (knative) checkKnativeService(final, this.resource.toJson(), version, this);
       else checkDeployment(final, this.resource.toJson(), this);
@@ -138,9 +161,20 @@ export class MessageDumper extends Construct implements ILoggerSink {
     });
 
     const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
+    // event_display is a static Go binary on a distroless nonroot base: it writes nothing.
+    const defaultSecurity = ContainerSecurity.restricted({ imageUser: true });
+    const security = renderSecurity(props.security ?? defaultSecurity, { writablePaths: [] }, 'security', out, this);
+    const imagePullSecrets = renderPullSecrets(props.imagePullSecrets, out, this);
+    const podFields = {
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      ...(imagePullSecrets ? { imagePullSecrets } : {}),
+      ...(security.volumes.length > 0 ? { volumes: security.volumes } : {}),
+    };
     const container = {
       name: 'event-display',
-      image,
+      image: pinnedImage(this, image, 'image', out),
+      ...(security.volumeMounts.length > 0 ? { volumeMounts: security.volumeMounts } : {}),
+      ...(security.securityContext ? { securityContext: security.securityContext } : {}),
       resources: {
         requests: quantities(resources.requests, Request.fromString),
         limits: quantities(resources.limits, Limit.fromString),
@@ -157,7 +191,11 @@ export class MessageDumper extends Construct implements ILoggerSink {
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
-            spec: { containers: [{ ...container, ports: [{ name: 'http', containerPort: 8080 }] }] },
+            spec: {
+              ...podFields,
+              securityContext: podSecurityContext(props.security ?? defaultSecurity),
+              containers: [{ ...container, ports: [{ name: 'http', containerPort: 8080 }] }],
+            },
           },
         }),
       });
@@ -179,7 +217,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
       spec: toJson_KnativeServiceSpec({
         template: {
           metadata: { annotations: { 'autoscaling.knative.dev/min-scale': String(minScale) } },
-          spec: { containers: [container] },
+          spec: { ...podFields, containers: [container] },
         },
       }),
     });

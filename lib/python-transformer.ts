@@ -14,6 +14,8 @@ import { KServeVersion } from './kserve-version';
 import { ILoggerSink, LoggerOptions } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { RULES } from './rules';
+import { pinnedImage } from './image-digests';
+import { renderSecurity } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact } from './_names';
@@ -144,20 +146,25 @@ export class PythonTransformer extends InferenceServiceComponent {
     }
 
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
+    // KServe's Python images run as UID 1000; Python writes temporary files under /tmp.
+    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: ['/tmp'] }, 'security', out, this);
     const spec = compact<InferenceServiceSpecTransformer>({
       ...component,
+      volumes: security.volumes.length > 0 ? security.volumes : undefined,
       scaleMetric: component.scaleMetric as ScaleMetricWire | undefined,
       logger: component.logger && { ...component.logger, mode: component.logger.mode as LoggerModeWire },
       containers: [{
         // KServe's webhook renames the first container to this; naming it avoids GitOps drift.
         name: 'kserve-container',
-        image: props.image,
+        image: pinnedImage(this, props.image, 'image', out),
         args: [...flags, ...(props.args ?? [])],
         env: renderEnv(props.env),
         resources: {
           requests: quantities(resources.requests, Request.fromString),
           limits: quantities(resources.limits, Limit.fromString),
         },
+        volumeMounts: security.volumeMounts.length > 0 ? security.volumeMounts : undefined,
+        securityContext: security.securityContext,
       }],
     });
     return {

@@ -36,6 +36,8 @@ export interface RuleProps {
   readonly modes?: DeploymentMode[];
   /** Whether `Validation.suppress` may switch it off (warnings and policy errors only). @default - true for warnings */
   readonly suppressible?: boolean;
+  /** Whether a warning fails the synth in strict mode. @default true */
+  readonly failsStrict?: boolean;
 }
 
 /** Where a check runs: the target KServe version and deployment mode. */
@@ -55,6 +57,7 @@ export class Rule {
   public readonly until?: KServeVersion;
   public readonly modes?: DeploymentMode[];
   public readonly suppressible: boolean;
+  public readonly failsStrict: boolean;
 
   public constructor(props: RuleProps) {
     this.id = props.id;
@@ -65,6 +68,7 @@ export class Rule {
     this.until = props.until;
     this.modes = props.modes;
     this.suppressible = props.suppressible ?? props.severity === Severity.WARNING;
+    this.failsStrict = props.failsStrict ?? true;
   }
 
   /** Whether the rule applies to this version and mode. */
@@ -124,6 +128,9 @@ export const RULES = {
   KNATIVE_FEATURE_FLAGS: new Rule({ id: 'knative-feature-flag', severity: W, modes: KNATIVE, check: 'Pod fields that Knative accepts only with a `config-features` flag (nodeSelector, tolerations, affinity, topologySpreadConstraints, runtimeClassName, priorityClassName, schedulerName, pod securityContext, hostAliases, dnsPolicy, dnsConfig, initContainers, PVC and hostPath volumes, fieldRef env, added capabilities), and `initial-scale: 0`, are reported with the flag to enable.', why: '"must not set the field(s)" from Knative unless the flag is on (§3.3, kserve#1425, #2299).' }),
   RESOURCES: new Rule({ id: 'resources', severity: E, check: 'Every container that sets a cpu or memory request also sets the limit, no request exceeds its limit, quantities are positive, and a GPU request equals its limit.', why: 'KServe fills a missing limit with 1 CPU / 2Gi, which makes a larger request invalid; Kubernetes rejects GPU requests that differ from limits (§10.8, kserve#3947).' }),
   IMAGE_PINNED: new Rule({ id: 'image-pinned', severity: E, suppressible: true, check: 'Every image has a tag or digest, and the tag is not `latest` (also `runtimeVersion`).', why: 'A moving tag makes the same Git commit deploy different code (reproducible GitOps). Opt out per construct with `Validation.suppress(scope, \'image-pinned\', reason)`.' }),
+  IMAGE_DIGEST: new Rule({ id: 'image-digest', severity: E, suppressible: true, check: 'Digests in an `ImageDigests.pin` lock are `sha256:` and 64 hex digits; with `require: true`, every image under the scope (Triton\'s runtime image too) carries a digest, from the lock or in its reference.', why: 'A tag can be moved to other content, a digest cannot: the same Git commit always deploys the same bytes.' }),
+  IMAGE_PULL_SECRETS: new Rule({ id: 'image-pull-secrets', severity: E, check: '`imagePullSecrets` are Secret names (DNS subdomains).', why: 'The API server rejects the pod spec.' }),
+  SECURITY_CONTEXT: new Rule({ id: 'security-context', severity: E, check: '`security` options are valid: `runAsUser` 1 to 2147483647, `runAsGroup` 0 to 2147483647, not `imageUser` together with `runAsUser`; writable paths absolute, unique, not `/`, `/mnt/models` or `/dev/shm`, and only with a read-only root filesystem.', why: 'The API server rejects out-of-range IDs; `runAsNonRoot` with UID 0 never starts; a second volume on a KServe mount path breaks the pod.' }),
   NGC_TAG_RESOLUTION: new Rule({ id: 'ngc-tag-resolution', severity: W, modes: KNATIVE, check: 'An `nvcr.io` image (the Triton runtime\'s own, unless `runtime` names another) is reported with the Knative setting it needs.', why: 'Knative cannot resolve nvcr.io tags to digests; the revision never becomes ready unless `config-deployment` `registries-skipping-tag-resolving` includes `nvcr.io` (KServe 0.20\'s installer sets it) (§6, P13).' }),
 
   // ---- Scaling and rollout ------------------------------------------------------------
@@ -149,6 +156,7 @@ export const RULES = {
   AZURE_SAS: new Rule({ id: 'azure-sas-token', severity: W, check: 'A SAS token (`?sv=…&sig=…`) inside a storage URI is reported.', why: 'It works, but the token is then in the InferenceService spec, in Git and in `kubectl get` output (§4.3).' }),
   AZURE_PREFIX: new Rule({ id: 'azure-prefix-overlap', severity: W, check: 'An Azure Blob model path that is a name prefix of another model path in the app (`models/iris` and `models/iris-v2`) is reported.', why: 'The downloader treats the path as a plain name prefix: the shorter path also downloads the sibling folder (§4.3).' }),
   CREDENTIALS: new Rule({ id: 'credentials', severity: E, check: 'Storage credentials are in the InferenceService\'s namespace and target its KServe version, the predictor runs under their ServiceAccount, and a Secret created from the environment has every key the version needs.', why: 'The storage initializer runs without credentials, or stays in CreateContainerConfigError on a missing key (§4.1, §4.2).' }),
+  PLAINTEXT_SECRET: new Rule({ id: 'plaintext-secret', severity: W, suppressible: false, failsStrict: false, check: 'A Secret whose values are written to `dist/` (`AzureCredentials.secretFromEnvironment`, the plaintext opt-in) is reported on every synth; it cannot be suppressed and does not fail strict mode.', why: 'Everyone who can read the repository can read the credentials; use `existingSecret`, `externalSecret` or `sealedSecret` for anything committed.' }),
   CONTROL_PLANE_NAMESPACE: new Rule({ id: 'control-plane-namespace', severity: W, check: 'An InferenceService in the `kserve` namespace is reported.', why: 'KServe\'s pod webhook skips namespaces labeled `control-plane`: no storage initializer and no logger agent (§4.1, kserve#2137).' }),
 
   // ---- Transformer --------------------------------------------------------------------

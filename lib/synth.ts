@@ -52,7 +52,7 @@ export function collectProblems(app: App, options: SynthOptions = {}): string[] 
 }
 
 function failing(findings: Finding[], options: SynthOptions): Finding[] {
-  return findings.filter(f => !f.suppressedBecause && (f.rule.severity === Severity.ERROR || options.strict));
+  return findings.filter(f => !f.suppressedBecause && (f.rule.severity === Severity.ERROR || (options.strict && f.rule.failsStrict)));
 }
 
 /** Thrown by `synthToDirectory` when the app has problems; nothing was written. */
@@ -120,10 +120,12 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
     });
     const tag = (folder: string, line: string) => (folder ? `${folder}: ${line}` : line);
     const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, line: tag(b.folder, formatFinding(f)) })));
-    const warnings = built.flatMap(b => b.findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause));
-    const warningLines = built.flatMap(b => b.findings.filter(f => f.rule.severity === Severity.WARNING && !f.suppressedBecause).map(f => tag(b.folder, formatFinding(f))));
+    // Warnings that do not fail the synth (in strict mode, only those exempt from it).
+    const printed = (f: Finding) => f.rule.severity === Severity.WARNING && !f.suppressedBecause && !(options.strict && f.rule.failsStrict);
+    const warnings = built.flatMap(b => b.findings.filter(printed));
+    const warningLines = built.flatMap(b => b.findings.filter(printed).map(f => tag(b.folder, formatFinding(f))));
     if (problems.length > 0) {
-      throw new SynthError(problems.map(p => p.line), problems.map(p => p.f), options.strict ? [] : warnings, options.strict ? [] : warningLines);
+      throw new SynthError(problems.map(p => p.line), problems.map(p => p.f), warnings, warningLines);
     }
     for (const b of built) {
       const files = writeApp(b.app);

@@ -15,6 +15,8 @@ import { IModelStorageCredentials, ModelStorage } from './model-storage';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { DeploymentMode, RULES } from './rules';
 import { KServeVersion } from './kserve-version';
+import { digestsRequired, pinnedImage, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from './image-digests';
+import { renderSecurity } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact, DNS_1035_LABEL } from './_names';
@@ -199,18 +201,31 @@ export class TritonPredictor extends InferenceServiceComponent {
 
     const shm = props.sharedMemorySize;
     const grpc = this.protocol === TritonProtocol.GRPC_V2;
+    // The runtime's own securityContext (0.14+: UID 1000, drop ALL) is replaced by this one.
+    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: ['/tmp'] }, 'security', out, this);
+    // Digest pinning of the runtime's image: written as the model's image, which replaces it.
+    const runtimeImage = props.runtime === undefined ? `${TRITON_RUNTIME_IMAGE}:${props.runtimeVersion ?? TRITON_RUNTIME_TAG}` : undefined;
+    const pinned = runtimeImage && pinnedImage(this, runtimeImage, 'runtimeVersion', out);
+    const image = pinned !== runtimeImage ? pinned : undefined;
+    if (props.runtime !== undefined && digestsRequired(this)) {
+      out.add(RULES.IMAGE_DIGEST, 'runtime', props.runtime, 'has an image this library does not know, so it cannot be pinned here', { scope: this, fix: 'pin the image by digest in the ServingRuntime, then Validation.suppress(scope, \'image-digest\', reason)' });
+    }
+    const volumes = [...shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : [], ...security.volumes];
+    const volumeMounts = [...shm ? [{ name: 'dshm', mountPath: '/dev/shm' }] : [], ...security.volumeMounts];
     const model = {
       modelFormat: { name: 'triton' },
       protocolVersion: this.protocol,
       runtime: props.runtime,
-      runtimeVersion: props.runtimeVersion,
+      image,
+      runtimeVersion: image ? undefined : props.runtimeVersion,
       storageUri: storage.storageUri,
       args: props.args,
       env: renderEnv(props.env),
       // Knative exposes one port; for gRPC it must be named h2c (kserve.md §3.3, kserve#1420).
       ports: grpc ? [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }] : undefined,
-      volumeMounts: shm ? [{ name: 'dshm', mountPath: '/dev/shm' }] : undefined,
+      volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
       resources: { requests: quantities(resources.requests, Request.fromString), limits: quantities(limits, Limit.fromString) },
+      securityContext: security.securityContext,
     };
 
     const spec = compact<InferenceServiceSpecPredictor>({
@@ -221,7 +236,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       labels: credentials && Object.keys(credentials.podLabels).length > 0
         ? { ...credentials.podLabels, ...typed.labels }
         : typed.labels,
-      volumes: shm ? [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: shm.asString() } }] : undefined,
+      volumes: volumes.length > 0 ? volumes : undefined,
       model: model as InferenceServiceSpecPredictor['model'],
     });
     return {

@@ -1,9 +1,12 @@
-import { AzureAuthentication, AzureBlobCreds, AzureCredentials, InferenceService, KServeVersion, ModelStorage, TritonPredictor } from '../lib';
+import { Duration } from 'cdk8s';
+import {
+  AzureAuthentication, AzureBlobCreds, AzureCredentials, InferenceService, KServeVersion, ModelStorage, PLAINTEXT_OPT_IN_ANNOTATION,
+  SealedSecretScope, SecretStoreKind, TritonPredictor,
+} from '../lib';
+import { CANARY_ENVIRONMENT, fakeSealedValue } from './secrets';
 import { newChart, only, synth } from './util';
 
-const SP_ENV = {
-  AZURE_SUBSCRIPTION_ID: 'sub-id', AZURE_TENANT_ID: 'tenant-id', AZURE_CLIENT_ID: 'client-id', AZURE_CLIENT_SECRET: 's3cr3t',
-};
+const SP_ENV = CANARY_ENVIRONMENT;
 
 /** A chart with credentials used by an InferenceService of the same version. */
 function chartWith(credentials: AzureCredentials, kserveVersion = KServeVersion.V0_20) {
@@ -26,6 +29,8 @@ describe('AzureBlobCreds', () => {
       // Argo CD applies wave -1 (credentials) before the InferenceService.
       metadata: { name: 'kserve-azure-blob', namespace: 'default', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
       secrets: [{ name: 'kserve-azure-blob' }],
+      // The predictor pods need no Kubernetes API token.
+      automountServiceAccountToken: false,
     }]);
   });
 
@@ -48,17 +53,19 @@ describe('AzureBlobCreds', () => {
     expect(objects.map(o => o.kind)).toEqual(['Secret', 'ServiceAccount', 'InferenceService']);
     const secret = only(objects, 'Secret');
     expect(Object.keys(secret.stringData).sort()).toEqual([...keys].sort());
-    expect(secret.stringData.AZURE_CLIENT_SECRET).toBe('s3cr3t');
+    expect(secret.stringData.AZURE_CLIENT_SECRET).toBe(CANARY_ENVIRONMENT.AZURE_CLIENT_SECRET);
     expect(secret).toMatchObject({ type: 'Opaque', metadata: { name: 'kserve-azure-blob', namespace: 'ml' } });
+    // The opt-in is on the object, for the secret scanner and for reviewers.
+    expect(secret.metadata.annotations[PLAINTEXT_OPT_IN_ANNOTATION]).toBe('test/creds');
     expect(only(objects, 'ServiceAccount').secrets).toEqual([{ name: 'kserve-azure-blob' }]);
   });
 
   test('secret from environment with an account key has only AZURE_STORAGE_ACCESS_KEY', () => {
     const { chart } = chartWith(AzureCredentials.secretFromEnvironment({
-      authentication: AzureAuthentication.ACCOUNT_KEY, secretName: 'blob-key', environment: { AZURE_STORAGE_ACCESS_KEY: 'k3y' },
+      authentication: AzureAuthentication.ACCOUNT_KEY, secretName: 'blob-key', environment: CANARY_ENVIRONMENT,
     }));
     const secret = only(synth(chart), 'Secret');
-    expect(secret.stringData).toEqual({ AZURE_STORAGE_ACCESS_KEY: 'k3y' });
+    expect(secret.stringData).toEqual({ AZURE_STORAGE_ACCESS_KEY: CANARY_ENVIRONMENT.AZURE_STORAGE_ACCESS_KEY });
     expect(secret.metadata.name).toBe('blob-key');
   });
 
@@ -75,4 +82,64 @@ describe('AzureBlobCreds', () => {
     expect(only(objects, 'InferenceService').spec.predictor.labels).toEqual({ 'azure.workload.identity/use': 'true' });
   });
 
+
+  test.each([
+    [KServeVersion.V0_11, ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+    [KServeVersion.V0_20, ['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET']],
+  ])('ExternalSecret for KServe %s: one vault entry per key the version needs, into a Secret the ServiceAccount lists', (version, keys) => {
+    const { chart } = chartWith(AzureCredentials.externalSecret({ storeName: 'azure-kv', vaultSecrets: { AZURE_CLIENT_SECRET: 'kserve-sp-secret' } }), version);
+    const objects = synth(chart);
+    // The ExternalSecret first: in a single kubectl apply, in Argo CD's wave -1, and as the ServiceAccount's dependency.
+    expect(objects.map(o => o.kind)).toEqual(['ExternalSecret', 'ServiceAccount', 'InferenceService']);
+    const es = only(objects, 'ExternalSecret');
+    expect(es).toEqual({
+      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
+      metadata: { name: 'kserve-azure-blob', namespace: 'ml', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'SecretStore', name: 'azure-kv' },
+        target: { name: 'kserve-azure-blob', creationPolicy: 'Owner', template: { type: 'Opaque' } },
+        data: keys.map(k => ({ secretKey: k, remoteRef: { key: k === 'AZURE_CLIENT_SECRET' ? 'kserve-sp-secret' : k.toLowerCase().replace(/_/g, '-') } })),
+      },
+    });
+    expect(only(objects, 'ServiceAccount').secrets).toEqual([{ name: 'kserve-azure-blob' }]);
+    expect(objects.some(o => o.kind === 'Secret')).toBe(false);
+  });
+
+  test('ExternalSecret from a ClusterSecretStore, an account key, its own Secret name and refresh interval', () => {
+    const { chart } = chartWith(AzureCredentials.externalSecret({
+      storeName: 'vault', storeKind: SecretStoreKind.CLUSTER_SECRET_STORE, authentication: AzureAuthentication.ACCOUNT_KEY,
+      secretName: 'blob-key', refreshInterval: Duration.minutes(30),
+    }));
+    const objects = synth(chart);
+    const es = only(objects, 'ExternalSecret');
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
+    expect(es.spec.refreshInterval).toBe('30m');
+    expect(es.spec.data).toEqual([{ secretKey: 'AZURE_STORAGE_ACCESS_KEY', remoteRef: { key: 'azure-storage-access-key' } }]);
+    expect(es.spec.target.name).toBe('blob-key');
+    expect(only(objects, 'ServiceAccount').secrets).toEqual([{ name: 'blob-key' }]);
+  });
+
+  test('SealedSecret: the kubeseal output as given, the Secret template, and the scope annotation', () => {
+    const encryptedData = Object.fromEntries(['AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'].map(k => [k, fakeSealedValue(k)]));
+    const { chart } = chartWith(AzureCredentials.sealedSecret({ encryptedData, scope: SealedSecretScope.NAMESPACE_WIDE }));
+    const objects = synth(chart);
+    expect(objects.map(o => o.kind)).toEqual(['SealedSecret', 'ServiceAccount', 'InferenceService']);
+    expect(only(objects, 'SealedSecret')).toEqual({
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
+      metadata: {
+        name: 'kserve-azure-blob', namespace: 'ml',
+        annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+      },
+      spec: { encryptedData, template: { metadata: { name: 'kserve-azure-blob', namespace: 'ml' }, type: 'Opaque' } },
+    });
+  });
+
+  test('SealedSecret with the default strict scope has no scope annotation', () => {
+    const encryptedData = { AZURE_STORAGE_ACCESS_KEY: fakeSealedValue('key') };
+    const { chart } = chartWith(AzureCredentials.sealedSecret({ encryptedData, authentication: AzureAuthentication.ACCOUNT_KEY, secretName: 'blob-key' }));
+    const sealed = only(synth(chart), 'SealedSecret');
+    expect(sealed.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(sealed.spec.template.metadata.name).toBe('blob-key');
+  });
 });

@@ -10,12 +10,12 @@ import * as path from 'path';
 import { App, AppProps, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  ArgoCdApplication, FluxGitRepository, FluxKustomization, GpuSmokeTest, InferenceServiceChart, InferenceServiceChartProps,
+  ArgoCdApplication, ContainerSecurity, FluxGitRepository, FluxKustomization, GpuSmokeTest, GpuSmokeTestProps, InferenceServiceChart, InferenceServiceChartProps,
   ModelStorage, synthEnvironments, SynthError, Validation, withOverrides,
 } from '../lib';
 import { APPS, ENVIRONMENTS } from '../apps/main';
 import { publishedModelErrors } from './schema';
-import { synth } from './util';
+import { restrictedContext, synth } from './util';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -251,7 +251,13 @@ describe('GpuSmokeTest', () => {
       metadata: { name: 'gpu-smoke-test', namespace: 'gpu-check', labels: { 'app.kubernetes.io/name': 'gpu-smoke-test' } },
       spec: {
         restartPolicy: 'Never',
-        containers: [{ name: 'cuda-vectoradd', image: 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0', resources: { limits: { 'nvidia.com/gpu': '1' } } }],
+        // Hardened beyond the README: the sample needs neither root nor an API token.
+        automountServiceAccountToken: false,
+        securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{
+          name: 'cuda-vectoradd', image: 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0', resources: { limits: { 'nvidia.com/gpu': '1' } },
+          securityContext: restrictedContext(1000),
+        }],
         tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
       },
     });
@@ -259,8 +265,16 @@ describe('GpuSmokeTest', () => {
 
   test('every prop', () => {
     const chart = new Chart(Testing.app(), 'gpu');
-    new GpuSmokeTest(chart, 'test', { name: 'mig-check', namespace: 'ops', gpus: 2, gpuResourceName: 'nvidia.com/mig-1g.10gb', image: 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda11.7.1', runtimeClassName: 'nvidia' });
+    const props: Required<GpuSmokeTestProps> = {
+      name: 'mig-check', namespace: 'ops', gpus: 2, gpuResourceName: 'nvidia.com/mig-1g.10gb', image: 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda11.7.1', runtimeClassName: 'nvidia',
+      security: ContainerSecurity.none(), imagePullSecrets: ['ngc'],
+    };
+    new GpuSmokeTest(chart, 'test', props);
     const [pod] = synth(chart);
+    // The opt-out writes no security context at all.
+    expect(pod.spec.securityContext).toBeUndefined();
+    expect(pod.spec.containers[0].securityContext).toBeUndefined();
+    expect(pod.spec.imagePullSecrets).toEqual([{ name: 'ngc' }]);
     expect(pod.metadata).toMatchObject({ name: 'mig-check', namespace: 'ops' });
     expect(pod.spec.runtimeClassName).toBe('nvidia');
     expect(pod.spec.containers[0].resources.limits).toEqual({ 'nvidia.com/mig-1g.10gb': '2' });

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { AzureCredentials, InferenceServiceChart, KServeVersion, LoggerMode } from '../lib';
 import { synth } from './util';
+import { CANARY_ENVIRONMENT } from './secrets';
 
 describe('InferenceServiceChart', () => {
   test('minimal props: model URI, logging on, objects in apply order', () => {
@@ -16,7 +17,7 @@ describe('InferenceServiceChart', () => {
       kserveVersion: KServeVersion.V0_15,
       azureBlob: {
         account: 'acct', container: 'models', path: 'bert',
-        credentials: AzureCredentials.secretFromEnvironment({ environment: { AZURE_SUBSCRIPTION_ID: 's', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 'x' } }),
+        credentials: AzureCredentials.secretFromEnvironment({ environment: CANARY_ENVIRONMENT }),
       },
       transformer: { image: 'example.com/bert-pre:2.1' },
       logging: { mode: LoggerMode.REQUEST, messageDumper: { name: 'bert-events' } },

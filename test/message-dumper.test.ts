@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu, EVENT_DISPLAY_IMAGE, InferenceService, LoggerMode, LoggerSink, MessageDumper, ModelStorage, TritonPredictor } from '../lib';
+import { ContainerSecurity, Cpu, DeploymentMode, KServeVersion, EVENT_DISPLAY_IMAGE, InferenceService, LoggerMode, LoggerSink, MessageDumper, MessageDumperProps, ModelStorage, TritonPredictor } from '../lib';
 import { newChart, only, synth } from './util';
 
 describe('MessageDumper', () => {
@@ -18,13 +18,27 @@ describe('MessageDumper', () => {
     const dumper = new MessageDumper(chart, 'dumper', {
       name: 'events', namespace: 'obs', image: 'example.com/display:1.2.3', minScale: 0, clusterLocal: false,
       resources: { cpu: { request: Cpu.millis(50), limit: Cpu.millis(200) }, memory: { limit: Size.mebibytes(256) } },
-    });
+      security: ContainerSecurity.restricted({ runAsUser: 2000, runAsGroup: 3000, writablePaths: ['/var/cache'] }),
+      automountServiceAccountToken: true,
+      imagePullSecrets: ['registry-login'],
+      kserveVersion: KServeVersion.V0_20, deploymentMode: DeploymentMode.KNATIVE,
+    } satisfies Required<MessageDumperProps>);
     const ksvc = only(synth(chart), 'Service');
     expect(ksvc.metadata).toEqual({ name: 'events', namespace: 'obs' });
     expect(ksvc.spec.template.metadata.annotations).toEqual({ 'autoscaling.knative.dev/min-scale': '0' });
-    expect(ksvc.spec.template.spec.containers[0]).toEqual({
-      name: 'event-display', image: 'example.com/display:1.2.3',
-      resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+    expect(ksvc.spec.template.spec).toEqual({
+      automountServiceAccountToken: true,
+      imagePullSecrets: [{ name: 'registry-login' }],
+      volumes: [{ name: 'writable-var-cache', emptyDir: {} }],
+      containers: [{
+        name: 'event-display', image: 'example.com/display:1.2.3',
+        resources: { requests: { cpu: '50m', memory: '256Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+        volumeMounts: [{ name: 'writable-var-cache', mountPath: '/var/cache' }],
+        securityContext: {
+          runAsNonRoot: true, runAsUser: 2000, runAsGroup: 3000, allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' },
+        },
+      }],
     });
     expect(dumper.url).toBe('http://events.obs.svc.cluster.local');
   });

@@ -1,10 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  Cpu, EnvValue, InferenceService, KnativeMetric, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
+  ContainerSecurity, Cpu, EnvValue, InferenceService, KnativeMetric, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, StandardAutoscaler, TritonPredictor, TritonProtocol,
   V2Datatype,
 } from '../lib';
-import { newChart, only, synth } from './util';
+import { newChart, only, restrictedContext, synth } from './util';
 
 function build(props: PythonTransformerProps, options: { kserveVersion?: KServeVersion; protocol?: TritonProtocol } = {}) {
   const chart = newChart();
@@ -19,10 +19,15 @@ describe('PythonTransformer', () => {
     const spec = transformerSpec({ image: 'example.com/pre:1.0' });
     expect(spec).toMatchSnapshot();
     expect(spec).toEqual({
+      automountServiceAccountToken: false,
+      volumes: [{ name: 'tmp', emptyDir: {} }],
       containers: [{
         name: 'kserve-container', image: 'example.com/pre:1.0',
         args: ['--protocol', 'v2', '--predictor_protocol', 'v2'],
         resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+        // UID 1000 is the user of KServe's Python images; /tmp stays writable for Python.
+        securityContext: restrictedContext(1000),
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       }],
     });
   });
@@ -49,6 +54,9 @@ describe('PythonTransformer', () => {
       standard: { autoscaler: StandardAutoscaler.hpa({ targetUtilizationPercent: 70 }) },
       timeout: Duration.seconds(60), labels: { a: 'b' }, annotations: { c: 'd' },
       nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
+      security: ContainerSecurity.restricted({ imageUser: true, readOnlyRootFilesystem: false }),
+      automountServiceAccountToken: true,
+      imagePullSecrets: ['registry-a', 'registry-b'],
     };
     const predictor = new TritonPredictor(chart, 'predictor', { storage: ModelStorage.fromUri('pvc://models/triton') });
     new InferenceService(chart, 'm', { predictor, transformer: new PythonTransformer(chart, 'transformer', props) });
@@ -56,12 +64,15 @@ describe('PythonTransformer', () => {
       logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'all' },
       minReplicas: 2, maxReplicas: 6, scaleMetric: 'concurrency', scaleTarget: 16, containerConcurrency: 4, timeout: 60,
       labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
+      automountServiceAccountToken: true, imagePullSecrets: [{ name: 'registry-a' }, { name: 'registry-b' }],
       containers: [{
         name: 'kserve-container', image: props.image,
         args: ['--protocol', 'v2', '--predictor_protocol', 'v2', '--predictor_request_timeout_seconds', '30',
           '--predictor_request_retries', '2', '--enable_predictor_health_check', '--model_name', 'resnet'],
         env: [{ name: 'LOG_LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'level', optional: true } } }],
         resources: { requests: { cpu: '1500m', memory: '512Mi' }, limits: { cpu: '1500m', memory: '1Gi' } },
+        // The image's own user, a writable root filesystem, and nothing else relaxed.
+        securityContext: { ...restrictedContext(), readOnlyRootFilesystem: false },
       }],
     });
   });

@@ -109,6 +109,7 @@ const CORE: Record<string, [string, string, string]> = {
   'v1/ConfigMap': ['V1ConfigMap', 'v1', 'ConfigMap'],
   'apps/v1/Deployment': ['V1Deployment', 'apps/v1', 'Deployment'],
   'v1/Pod': ['V1Pod', 'v1', 'Pod'],
+  'networking.k8s.io/v1/NetworkPolicy': ['V1NetworkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy'],
 };
 
 // ---- Dispatch ----------------------------------------------------------------------
@@ -169,9 +170,11 @@ export const PUBLISHED_MODEL_KINDS = new Set([
   'argoproj.io/v1alpha1/Application',
   'source.toolkit.fluxcd.io/v1/GitRepository',
   'kustomize.toolkit.fluxcd.io/v1/Kustomization',
+  'external-secrets.io/v1/ExternalSecret',
+  'bitnami.com/v1alpha1/SealedSecret',
 ]);
 
-/** Errors of Argo CD and Flux objects against the schemas of @kubernetes-models/argo-cd and flux-cd. */
+/** Errors of Argo CD, Flux, External Secrets and Sealed Secrets objects against their published @kubernetes-models schemas. */
 export function publishedModelErrors(objects: any[]): string[] {
   if (objects.length === 0) return [];
   const run = spawnSync(process.execPath, [path.join(__dirname, 'validate-models.mjs')], { input: JSON.stringify(objects), encoding: 'utf8' });

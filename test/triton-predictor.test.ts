@@ -1,10 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  AzureBlobCreds, Cpu, DeploymentStrategy, EnvValue, InferenceService, KedaMetric, KnativeMetric, KServeVersion, LoggerMode,
+  AzureBlobCreds, ContainerSecurity, Cpu, DeploymentStrategy, EnvValue, InferenceService, KedaMetric, KnativeMetric, KServeVersion, LoggerMode,
   MessageDumper, ModelStorage, StandardAutoscaler, TritonPredictor, TritonPredictorProps, TritonProtocol,
   V2Datatype,
 } from '../lib';
-import { newChart, only, synth } from './util';
+import { newChart, only, restrictedContext, synth } from './util';
 
 function predictorSpec(props: TritonPredictorProps, kserveVersion?: KServeVersion): any {
   const chart = newChart();
@@ -19,9 +19,14 @@ describe('TritonPredictor', () => {
     const spec = predictorSpec({ storage: pvc });
     expect(spec).toMatchSnapshot();
     expect(spec).toEqual({
+      automountServiceAccountToken: false,
+      volumes: [{ name: 'tmp', emptyDir: {} }],
       model: {
         modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'pvc://models/triton',
         resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '2', memory: '8Gi' } },
+        // Triton runs as the runtime's own UID 1000, read-only, writing only to /tmp.
+        securityContext: restrictedContext(1000),
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     });
   });
@@ -59,6 +64,9 @@ describe('TritonPredictor', () => {
       annotations: { 'autoscaling.knative.dev/panic-window-percentage': '20' },
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       serviceAccountName: 'kserve-azure-blob',
+      security: ContainerSecurity.restricted({ runAsUser: 1001, writablePaths: ['/tmp', '/home/triton-server/.cache'] }),
+      automountServiceAccountToken: true,
+      imagePullSecrets: ['ngc'],
     };
     new InferenceService(chart, 'm', { predictor: new TritonPredictor(chart, 'predictor', props) });
     const spec = only(synth(chart), 'InferenceService').spec.predictor;
@@ -77,17 +85,28 @@ describe('TritonPredictor', () => {
         'serving.knative.dev/progress-deadline': '1200s',
       },
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
-      volumes: [{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } }],
+      automountServiceAccountToken: true,
+      imagePullSecrets: [{ name: 'ngc' }],
+      volumes: [
+        { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
+        { name: 'tmp', emptyDir: {} },
+        { name: 'writable-home-triton-server-cache', emptyDir: {} },
+      ],
       model: {
         modelFormat: { name: 'triton' }, protocolVersion: 'v2', runtime: 'kserve-tritonserver', runtimeVersion: '24.08-py3',
         storageUri: 'https://acct.blob.core.windows.net/models/repo/v1/',
         args: ['--log-verbose=1'],
         env: [{ name: 'CUDA_MODULE_LOADING', value: 'LAZY' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }],
-        volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }],
+        volumeMounts: [
+          { name: 'dshm', mountPath: '/dev/shm' },
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'writable-home-triton-server-cache', mountPath: '/home/triton-server/.cache' },
+        ],
         resources: {
           requests: { 'cpu': '4', 'memory': '16Gi' },
           limits: { 'cpu': '8', 'memory': '16Gi', 'nvidia.com/mig-1g.10gb': '2' },
         },
+        securityContext: restrictedContext(1001),
       },
     });
   });

@@ -32,3 +32,15 @@ export function only(objects: any[], kind: string): any {
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0];
 }
+
+/** The container securityContext of `ContainerSecurity.restricted()`, as the Kubernetes docs spell the restricted profile. */
+export function restrictedContext(runAsUser?: number): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    readOnlyRootFilesystem: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}

@@ -1,14 +1,19 @@
-// Validates Argo CD and Flux objects against the schemas published in @kubernetes-models/argo-cd
-// and @kubernetes-models/flux-cd (ES modules only, so the tests run this file with node).
+// Validates Argo CD, Flux, External Secrets and Sealed Secrets objects against the schemas published
+// in @kubernetes-models/argo-cd, flux-cd, external-secrets and sealed-secrets (ES modules only, so the
+// tests run this file with node).
 // stdin: a JSON array of objects; stdout: a JSON array of error lines.
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
+import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
 
 const MODELS = {
   'argoproj.io/v1alpha1/Application': Application,
   'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
+  'external-secrets.io/v1/ExternalSecret': ExternalSecret,
+  'bitnami.com/v1alpha1/SealedSecret': SealedSecret,
 };
 
 let input = '';
