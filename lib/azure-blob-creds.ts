@@ -341,6 +341,12 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
       }
     };
 
+    /** Name, authentication and keys of a Secret this construct's source produces. */
+    const produced = (o: { secretName?: string; authentication?: AzureAuthentication }) => {
+      const authentication = o.authentication ?? AzureAuthentication.SERVICE_PRINCIPAL;
+      return { name: o.secretName ?? this.serviceAccountName, authentication, keys: azureSecretKeys(version, authentication) };
+    };
+
     let annotations: Record<string, string> | undefined;
     this.podLabels = {};
     switch (source.kind) {
@@ -348,10 +354,9 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
         this.secretName = source.secretName;
         break;
       case 'environment': {
-        this.secretName = source.options.secretName ?? this.serviceAccountName;
+        const { name, authentication, keys } = produced(source.options);
+        this.secretName = name;
         const env = source.options.environment ?? process.env;
-        const authentication = source.options.authentication ?? AzureAuthentication.SERVICE_PRINCIPAL;
-        const keys = azureSecretKeys(version, authentication);
         const missing = keys.filter(k => !env[k]);
         if (missing.length > 0) {
           out.add(RULES.CREDENTIALS, 'credentials (environment)', missing.join(', '), `must be set to create the ${authentication} Secret for KServe ${version}, which needs ${keys.join(', ')}`,
@@ -369,9 +374,8 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
       }
       case 'external-secret': {
         const o = source.options;
-        this.secretName = o.secretName ?? this.serviceAccountName;
-        const authentication = o.authentication ?? AzureAuthentication.SERVICE_PRINCIPAL;
-        const keys = azureSecretKeys(version, authentication);
+        const { name, authentication, keys } = produced(o);
+        this.secretName = name;
         const vault = o.vaultSecrets ?? {};
         checkKeys('credentials.vaultSecrets', Object.keys(vault), keys, authentication, false);
         nameProblem('credentials.storeName', o.storeName, dnsSubdomainExpectation(o.storeName));
@@ -401,9 +405,8 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
       }
       case 'sealed-secret': {
         const o = source.options;
-        this.secretName = o.secretName ?? this.serviceAccountName;
-        const authentication = o.authentication ?? AzureAuthentication.SERVICE_PRINCIPAL;
-        const keys = azureSecretKeys(version, authentication);
+        const { name, authentication, keys } = produced(o);
+        this.secretName = name;
         checkKeys('credentials.encryptedData', Object.keys(o.encryptedData), keys, authentication, true);
         for (const [key, value] of Object.entries(o.encryptedData)) {
           const problem = sealedValueProblem(value);
