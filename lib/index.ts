@@ -14,6 +14,7 @@ export * from './python-transformer';
 export * from './inference-service';
 export * from './inference-service-chart';
 export * from './endpoints';
+export * from './jmeter';
 export * from './gitops';
 export * from './gpu-smoke-test';
 export * from './security';

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { endpointsDocument, exampleInputsOf, inferenceServicesOf, PlacedInferenceService } from './endpoints';
+import { jmeterPlan } from './jmeter';
 import { Severity } from './rules';
 import { checkInferenceRequest, formatRequest } from './signature';
 import { Finding, formatFinding, Validation, withoutChecks } from './validation';
@@ -227,6 +228,13 @@ function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions)
     }
   }
   fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed));
+  // A JMeter plan beside each chart file whose InferenceServices have example requests.
+  const byFile = new Map<string, PlacedInferenceService[]>();
+  for (const p of placed.filter(x => x.examples.entry)) byFile.set(p.file, [...byFile.get(p.file) ?? [], p]);
+  for (const [file, list] of byFile) {
+    const plan = file.replace(/(\.k8s)?\.ya?ml$/, '') + '.jmx';
+    fs.writeFileSync(path.join(outdir, plan), jmeterPlan(`${list.map(p => p.isvc.name).join(', ')} (${file})`, list));
+  }
 }
 
 /** How an output folder differs from what the app writes now. */
