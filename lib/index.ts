@@ -3,6 +3,7 @@ export * from './resources';
 export * from './env';
 export * from './logger';
 export * from './autoscaling';
+export * from './autoscaling-advice';
 export * from './component';
 export * from './rollout';
 export * from './signature';
