@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// The package CLI (lib/cli.ts). An installed package runs the compiled build/; a checkout of
-// this repository, where build/ may be missing, runs the TypeScript source through tsx.
+// The package CLI (lib/cli.ts). A checkout of this repository runs the TypeScript source through
+// tsx (a build/ left from an earlier `npm run build` may be stale); an installed package, which
+// ships only build/, runs the compiled code.
 const fs = require('fs');
 const path = require('path');
 
-const built = path.join(__dirname, '..', 'build', 'lib', 'cli.js');
+const source = path.join(__dirname, '..', 'lib', 'cli.ts');
 let cli;
-if (fs.existsSync(built)) {
-  cli = require(built);
-} else {
+if (fs.existsSync(source)) {
   require('tsx/cjs');
-  cli = require(path.join(__dirname, '..', 'lib', 'cli.ts'));
+  cli = require(source);
+} else {
+  cli = require(path.join(__dirname, '..', 'build', 'lib', 'cli.js'));
 }
 cli.runCli(process.argv.slice(2)).then(code => {
   process.exitCode = code;

@@ -75,6 +75,18 @@ export interface AutoscalingAdvice {
   readonly reasoning: string[];
 }
 
+/**
+ * Why a step of a saturation run is past saturation: over the p95 objective, over the error
+ * budget, or behind its offered rate (under 90 % of it); undefined when it is within all three.
+ */
+export function stepProblem(step: SaturationStep, objective: { readonly sloP95Ms: number; readonly maxErrorRate?: number }): string | undefined {
+  const maxErrorRate = objective.maxErrorRate ?? 0.01;
+  if (!(step.p95Ms <= objective.sloP95Ms)) return `p95 ${Number.isFinite(step.p95Ms) ? `${step.p95Ms} ms` : '(no successful response)'} is over the objective of ${objective.sloP95Ms} ms`;
+  if (step.errorRate > maxErrorRate) return `${round(step.errorRate * 100)} % of requests failed, over the budget of ${maxErrorRate * 100} %`;
+  if (step.offeredRps !== undefined && step.achievedRps < 0.9 * step.offeredRps) return `${round(step.achievedRps)} rps answered of ${step.offeredRps} offered (under 90 %)`;
+  return undefined;
+}
+
 function round(n: number, digits = 2): number {
   return Math.round(n * 10 ** digits) / 10 ** digits;
 }
@@ -103,10 +115,9 @@ export function adviseAutoscaling(steps: SaturationStep[], options: AutoscalingA
   if (problems.length > 0) throw new Error(`adviseAutoscaling: ${problems.join('; ')}`);
 
   const sorted = [...steps].sort((a, b) => (a.offeredRps ?? a.achievedRps) - (b.offeredRps ?? b.achievedRps));
-  const keepsUp = (s: SaturationStep) => s.offeredRps === undefined || s.achievedRps >= 0.9 * s.offeredRps;
   let knee: SaturationStep | undefined;
   for (const s of sorted) {
-    if (s.p95Ms <= options.sloP95Ms && s.errorRate <= maxErrorRate && keepsUp(s)) knee = s;
+    if (stepProblem(s, { sloP95Ms: options.sloP95Ms, maxErrorRate }) === undefined) knee = s;
     else break;
   }
   if (!knee) {

@@ -3,12 +3,20 @@
  *
  * ```sh
  * npx cdk8s-kserve infer <url> --host <Host header> --model <name> --data <request.json>
+ * npx cdk8s-kserve loadtest <url> --from dist/prod --rate 50 --duration 60
  * ```
  */
 import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
+import * as path from 'path';
 import { randomUUID } from 'crypto';
+import { KnativeMetric } from './autoscaling';
+import { AutoscalingAdvice, formatAdvice } from './autoscaling-advice';
+import { LOAD_COMPONENTS, LOAD_TARGETS_FILE, LoadComponent, LoadTargetsDocument, LoadTargetsEntry } from './load-targets';
+import { adviceFromSaturation, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest';
+import { loadTestReport } from './loadtest-report';
+import { PodCount, PodSamplingOptions } from './pod-sampler';
 import { checkInferenceRequest } from './signature';
 
 /** Where the CLI writes. */
@@ -17,7 +25,7 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
-const USAGE = `usage: cdk8s-kserve infer <url> --model <name> --data <request.json> [options]
+const INFER_USAGE = `usage: cdk8s-kserve infer <url> --model <name> --data <request.json> [options]
 
 Sends a v2 inference request (POST <url>/v2/models/<name>/infer) and prints the response and
 the latency. <url> is the ingress gateway (http://$INGRESS_HOST:$INGRESS_PORT) or a forwarded port.
@@ -33,6 +41,48 @@ options:
   --no-check           send the body even if it breaks the v2 rules
 `;
 
+const LOADTEST_USAGE = `usage: cdk8s-kserve loadtest <url> (--from <folder> | --model <name> --data <file>) [options]
+
+Sends the example v2 request to <url> (the ingress gateway, or a port forwarded to it) at a fixed
+rate or concurrency, prints progress every second, counts the InferenceService's ready pods with
+kubectl when it reaches a cluster, and writes result.json and report.html (plots) to --out.
+
+target:
+  --from <folder>         an output folder of synth (dist/prod): host, path and example request from
+                          its ${LOAD_TARGETS_FILE}
+  --isvc <name>           the InferenceService (namespace/name if two share a name; default: the only one)
+  --component <part>      entry (default: the InferenceService host), transformer or predictor
+  --host, --model, --data, --path   as for infer; without --from they give the target, with it they override
+  --no-check              send the body even if it breaks the v2 rules
+load (bounded: --duration, --count or both):
+  --rate <rps>            requests per second, started on schedule (open loop)
+  --connections <n>       with --rate: most requests in flight (default 100); alone: clients that each
+                          send again as soon as they are answered (closed loop, default 10)
+  --duration <seconds>    how long to send (default 30 unless --count)
+  --count <n>             how many requests to send
+  --timeout <seconds>     a request taking longer is a failure (default 30)
+  --ids <file>            request ids, one per line, used in turn (default: a UUID per request), sent
+                          as x-request-id and ce-id
+pass or fail (exit 1 when missed):
+  --max-error-rate <0-1>  share of failed requests allowed (default 0.01)
+  --slo-p95 <ms>          p95 latency objective
+pods (counted every --pod-interval seconds, default 5):
+  --namespace <ns>        without --from: the namespace of --isvc, whose pods are counted
+  --no-pods               do not run kubectl
+  --kubectl <path>, --kubeconfig <file>, --context <name>
+output:
+  --out <folder>          where result.json and report.html go (default loadtest-results)
+saturation (one replica, minReplicas = maxReplicas = 1; needs --slo-p95):
+  --steps <r1,r2,...>     ascending rates, each for --duration seconds (default 30); stops after the
+                          first step past the objective
+  --peak-rps <rps>        print autoscaling advice (component props) for this peak rate
+  --baseline-rps <rps>    quiet-time rate, for minReplicas (default 0)
+  --metric <m>            concurrency (default) or rps
+  --scale-to-zero         allow minReplicas 0
+`;
+
+const USAGE = `${INFER_USAGE}\n${LOADTEST_USAGE}`;
+
 interface InferArgs {
   url: string;
   host?: string;
@@ -45,7 +95,10 @@ interface InferArgs {
   check: boolean;
 }
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** The usage text to print with it. */
+  public usage = USAGE;
+}
 
 function parseInferArgs(argv: string[]): InferArgs {
   const args: Partial<InferArgs> & { count: number; timeoutSeconds: number; check: boolean } = { count: 1, timeoutSeconds: 30, check: true };
@@ -107,10 +160,6 @@ function post(url: URL, headers: Record<string, string>, body: Buffer, timeoutSe
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** A readable summary of a v2 response's outputs, or undefined when it is not one. */
 function describeOutputs(body: string): string | undefined {
   try {
@@ -122,26 +171,38 @@ function describeOutputs(body: string): string | undefined {
   }
 }
 
-async function infer(argv: string[], io: CliIo): Promise<number> {
-  const args = parseInferArgs(argv);
+/** Reads a request body file, checked against the v2 rules unless `check` is false. */
+function readRequestFile(file: string, check: boolean, option = '--data'): string {
   let text: string;
   try {
-    text = fs.readFileSync(args.data!, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--data ${args.data}: ${(e as Error).message}`);
+    throw new UsageError(`${option} ${file}: ${(e as Error).message}`);
   }
   let request: unknown;
   try {
     request = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--data ${args.data} is not JSON: ${(e as Error).message}`);
+    throw new UsageError(`${option} ${file} is not JSON: ${(e as Error).message}`);
   }
-  if (args.check) {
+  if (check) {
     const problems = checkInferenceRequest(request);
     if (problems.length > 0) {
-      throw new UsageError(`--data ${args.data} breaks the v2 rules (--no-check sends it anyway):\n${problems.map(p => `  ${p.field} (${JSON.stringify(p.value)}) ${p.expected}`).join('\n')}`);
+      throw new UsageError(`${option} ${file} breaks the v2 rules (--no-check sends it anyway):\n${problems.map(p => `  ${p.field} (${JSON.stringify(p.value)}) ${p.expected}`).join('\n')}`);
     }
   }
+  return text;
+}
+
+async function infer(argv: string[], io: CliIo): Promise<number> {
+  let args: InferArgs;
+  try {
+    args = parseInferArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) e.usage = INFER_USAGE;
+    throw e;
+  }
+  const text = readRequestFile(args.data!, args.check);
   const base = args.url.replace(/\/+$/, '');
   const url = new URL(base + (args.path ?? `/v2/models/${encodeURIComponent(args.model!)}/infer`));
   const body = Buffer.from(text);
@@ -169,23 +230,315 @@ async function infer(argv: string[], io: CliIo): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
+// ---- loadtest ---------------------------------------------------------------------------------
+
+/** Options of `loadtest`: each flag and the kind of value it takes. */
+const LOADTEST_FLAGS = {
+  '--from': 'string', '--isvc': 'string', '--component': 'string', '--host': 'string', '--model': 'string', '--data': 'string', '--path': 'string',
+  '--rate': 'number', '--connections': 'number', '--duration': 'number', '--count': 'number', '--timeout': 'number', '--ids': 'string',
+  '--max-error-rate': 'number', '--slo-p95': 'number',
+  '--namespace': 'string', '--pod-interval': 'number', '--kubectl': 'string', '--kubeconfig': 'string', '--context': 'string',
+  '--out': 'string', '--steps': 'string', '--peak-rps': 'number', '--baseline-rps': 'number', '--metric': 'string',
+  '--no-check': 'flag', '--no-pods': 'flag', '--scale-to-zero': 'flag',
+} as const;
+
+type LoadtestFlags = { -readonly [K in keyof typeof LOADTEST_FLAGS]?: (typeof LOADTEST_FLAGS)[K] extends 'number' ? number : (typeof LOADTEST_FLAGS)[K] extends 'flag' ? boolean : string };
+
+/** Parses `loadtest` arguments; all problems at once. */
+function parseLoadtestArgs(argv: string[]): { url: string; flags: LoadtestFlags } {
+  const flags: Record<string, unknown> = {};
+  const positional: string[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const kind = (LOADTEST_FLAGS as Record<string, string>)[a];
+    if (kind === undefined) {
+      if (a.startsWith('--')) problems.push(`unknown option ${a}`);
+      else positional.push(a);
+      continue;
+    }
+    if (kind === 'flag') { flags[a] = true; continue; }
+    const v = argv[++i];
+    if (v === undefined) { problems.push(`${a} needs a value`); continue; }
+    if (kind === 'number') {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) problems.push(`${a} (${v}) must be a number`);
+      else flags[a] = n;
+    } else {
+      flags[a] = v;
+    }
+  }
+  if (positional.length !== 1) problems.push(`give exactly one <url>${positional.length > 1 ? ` (got ${positional.join(', ')})` : ''}`);
+  else if (!/^https?:\/\/[^/\s]+\/?$/.test(positional[0])) problems.push(`<url> (${positional[0]}) must be http:// or https:// and a host[:port], without a path`);
+  const f = flags as LoadtestFlags;
+  if (f['--from'] === undefined && f['--data'] === undefined) problems.push('give --from <folder> (an output folder of synth) or --data <request.json>');
+  if (f['--from'] === undefined && f['--data'] !== undefined && f['--model'] === undefined && f['--path'] === undefined) problems.push('give --model (or --path) with --data');
+  if (f['--component'] !== undefined && !LOAD_COMPONENTS.includes(f['--component'] as LoadComponent)) problems.push(`--component (${f['--component']}) must be one of ${LOAD_COMPONENTS.join(', ')}`);
+  if (f['--metric'] !== undefined && !['concurrency', 'rps'].includes(f['--metric'])) problems.push(`--metric (${f['--metric']}) must be concurrency or rps`);
+  if (f['--max-error-rate'] !== undefined && !(f['--max-error-rate'] >= 0 && f['--max-error-rate'] < 1)) problems.push(`--max-error-rate (${f['--max-error-rate']}) must be from 0 to below 1`);
+  if (f['--slo-p95'] !== undefined && !(f['--slo-p95'] > 0)) problems.push(`--slo-p95 (${f['--slo-p95']}) must be a positive number of milliseconds`);
+  if (f['--pod-interval'] !== undefined && !(f['--pod-interval'] >= 1)) problems.push(`--pod-interval (${f['--pod-interval']}) must be at least 1 second`);
+  if (f['--steps'] !== undefined) {
+    const rates = f['--steps'].split(',').map(Number);
+    if (rates.some(r => !(r > 0))) problems.push(`--steps (${f['--steps']}) must be request rates separated by commas, such as 10,20,40`);
+    if (f['--rate'] !== undefined || f['--count'] !== undefined) problems.push('--steps sets the rates and runs each step for --duration: leave out --rate and --count');
+    if (f['--slo-p95'] === undefined) problems.push('--steps needs --slo-p95 <ms>, the objective that finds the saturation point');
+  } else {
+    for (const only of ['--peak-rps', '--baseline-rps', '--metric', '--scale-to-zero'] as const) {
+      if (f[only] !== undefined) problems.push(`${only} goes with --steps (a saturation run)`);
+    }
+  }
+  if (f['--peak-rps'] !== undefined && !(f['--peak-rps'] > 0)) problems.push(`--peak-rps (${f['--peak-rps']}) must be positive`);
+  if (f['--baseline-rps'] !== undefined && !(f['--baseline-rps'] >= 0)) problems.push(`--baseline-rps (${f['--baseline-rps']}) must be 0 or more`);
+  problems.push(...loadProblemsOf(f));
+  if (problems.length > 0) {
+    const e = new UsageError(problems.join('\n'));
+    e.usage = LOADTEST_USAGE;
+    throw e;
+  }
+  return { url: positional[0].replace(/\/+$/, ''), flags: f };
+}
+
+/** The runner's own checks of the load flags, in the CLI's terms. */
+function loadProblemsOf(f: LoadtestFlags): string[] {
+  const names: Record<string, string> = { rate: '--rate', connections: '--connections', durationSeconds: '--duration', count: '--count', timeoutSeconds: '--timeout' };
+  return loadTestProblems({ rate: f['--rate'], connections: f['--connections'], durationSeconds: f['--duration'], count: f['--count'], timeoutSeconds: f['--timeout'] })
+    .map(p => p.replace(/^(\w+)/, m => names[m] ?? m));
+}
+
+/** The InferenceService of a targets file that `--isvc` names (or the only one). */
+function pickInferenceService(doc: LoadTargetsDocument, isvc: string | undefined, file: string): LoadTargetsEntry {
+  const all = doc.inferenceServices;
+  const names = all.map(i => `${i.namespace}/${i.name}`).join(', ');
+  if (isvc === undefined) {
+    if (all.length === 1) return all[0];
+    throw new UsageError(`${file} has ${all.length} InferenceServices (${names}): give --isvc`);
+  }
+  const matches = all.filter(i => (isvc.includes('/') ? `${i.namespace}/${i.name}` : i.name) === isvc);
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) throw new UsageError(`--isvc ${isvc}: ${file} has ${names || 'no InferenceService'}`);
+  throw new UsageError(`--isvc ${isvc} names ${matches.length} InferenceServices in ${file} (${names}): give namespace/name`);
+}
+
+/** What the CLI sends, and whose pods it counts. */
+interface LoadtestTarget {
+  readonly path: string;
+  readonly host?: string;
+  readonly body: string;
+  readonly bodyFile: string;
+  readonly label: string;
+  readonly pods?: Omit<PodSamplingOptions, 'intervalSeconds' | 'kubectl' | 'kubeconfig' | 'context'>;
+}
+
+function resolveTarget(f: LoadtestFlags): LoadtestTarget {
+  const check = !f['--no-check'];
+  const component = (f['--component'] ?? 'entry') as LoadComponent;
+  if (f['--from'] !== undefined) {
+    const file = path.join(f['--from'], LOAD_TARGETS_FILE);
+    let doc: LoadTargetsDocument;
+    try {
+      doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new UsageError(`--from ${f['--from']}: cannot read ${file} (${(e as Error).message}); synth writes it beside ENDPOINTS.md`);
+    }
+    const isvc = pickInferenceService(doc, f['--isvc'], file);
+    const target = isvc.targets[component];
+    if (!target) throw new UsageError(`--component ${component}: ${isvc.namespace}/${isvc.name} has ${Object.keys(isvc.targets).join(', ')}`);
+    const bodyFile = f['--data'] ?? (target.request && path.join(f['--from'], target.request));
+    if (bodyFile === undefined) throw new UsageError(`${isvc.namespace}/${isvc.name} has no example request for ${component} (no model signature): give --data`);
+    return {
+      path: f['--path'] ?? (f['--model'] ? `/v2/models/${encodeURIComponent(f['--model'])}/infer` : target.path),
+      host: f['--host'] ?? target.host,
+      body: readRequestFile(bodyFile, check),
+      bodyFile,
+      label: `${isvc.namespace}/${isvc.name} ${component}`,
+      pods: { namespace: isvc.namespace, inferenceService: isvc.name, components: isvc.podComponents },
+    };
+  }
+  const bodyFile = f['--data']!;
+  const isvcName = f['--isvc'] ?? f['--model'];
+  return {
+    path: f['--path'] ?? `/v2/models/${encodeURIComponent(f['--model']!)}/infer`,
+    host: f['--host'],
+    body: readRequestFile(bodyFile, check),
+    bodyFile,
+    label: f['--host'] ?? f['--model'] ?? f['--path']!,
+    pods: f['--namespace'] !== undefined && isvcName !== undefined
+      ? { namespace: f['--namespace'], inferenceService: isvcName, components: ['transformer', 'predictor'] }
+      : undefined,
+  };
+}
+
+/** Request ids from a file, one per line, in turn. */
+function idsFrom(file: string): () => string {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).map(l => l.trim()).filter(l => l !== '');
+  } catch (e) {
+    throw new UsageError(`--ids ${file}: ${(e as Error).message}`);
+  }
+  if (lines.length === 0) throw new UsageError(`--ids ${file} has no ids (one per line)`);
+  let i = 0;
+  return () => lines[i++ % lines.length];
+}
+
+const f1 = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(1));
+
+function podsText(pods: PodCount | undefined): string {
+  if (!pods) return '';
+  return `  pods ready/all ${Object.keys(pods.ready).map(c => `${c} ${pods.ready[c]}/${pods.total[c]}`).join(', ')}`;
+}
+
+function progressLine(p: LoadTestProgress, prefix = ''): string {
+  return `${prefix}${String(p.second).padStart(4)} s  sent ${p.sent}  ok ${p.ok}  failed ${p.failed}  in flight ${p.inFlight}  ${p.rps} rps  p95 ${f1(p.p95Ms)} ms${podsText(p.pods)}\n`;
+}
+
+/** The figures of one run, as lines. */
+function summaryText(r: LoadTestResult): string {
+  const lines = [
+    `${r.requests.sent} sent, ${r.requests.completed} answered, ${r.requests.ok} ok, ${r.requests.failed} failed in ${r.elapsedSeconds.toFixed(2)} s: ${f1(r.throughput.rps)} rps (${f1(r.throughput.okRps)} ok)`,
+  ];
+  const l = r.latencyMs;
+  lines.push(l ? `latency ms (${l.count} ok): min ${f1(l.min)}, mean ${f1(l.mean)}, p50 ${f1(l.p50)}, p90 ${f1(l.p90)}, p95 ${f1(l.p95)}, p99 ${f1(l.p99)}, max ${f1(l.max)}` : 'latency: no successful response');
+  const statuses = Object.entries(r.statusCodes);
+  if (statuses.length > 0) lines.push(`HTTP status: ${statuses.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  const errors = Object.entries(r.errors);
+  if (errors.length > 0) lines.push(`failures: ${errors.map(([k, v]) => `${k} ×${v}`).join(', ')} (first: x-request-id ${r.failures[0].requestId})`);
+  if (r.clientLimited) lines.push(`client limited: some requests waited for one of the ${r.load.connections} connections (the server fell behind; or raise --connections)`);
+  if (r.aborted) lines.push(`stopped early: ${r.aborted}`);
+  if (r.pods.sampled && r.pods.samples.length > 0) {
+    const range = (c: string, key: 'ready' | 'total') => {
+      const v = r.pods.samples.map(s => s[key][c]);
+      const [lo, hi] = [Math.min(...v), Math.max(...v)];
+      return lo === hi ? `${lo}` : `${lo}–${hi}`;
+    };
+    lines.push(`pods ready (all) over ${r.pods.samples.length} samples: ${r.pods.components.map(c => `${c} ${range(c, 'ready')} (${range(c, 'total')})`).join(', ')}${r.pods.note ? `; ${r.pods.note}` : ''}`);
+  } else {
+    lines.push(r.pods.note ?? 'pods not counted');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function loadtest(argv: string[], io: CliIo): Promise<number> {
+  const { url, flags: f } = parseLoadtestArgs(argv);
+  const target = resolveTarget(f);
+  const outDir = f['--out'] ?? 'loadtest-results';
+  const pods = f['--no-pods'] || !target.pods ? undefined : {
+    ...target.pods,
+    intervalSeconds: f['--pod-interval'],
+    kubectl: f['--kubectl'],
+    kubeconfig: f['--kubeconfig'],
+    context: f['--context'],
+  };
+  const common: Omit<LoadTestOptions, 'onProgress'> = {
+    request: { url, path: target.path, host: target.host, body: target.body },
+    connections: f['--connections'],
+    timeoutSeconds: f['--timeout'],
+    requestIds: f['--ids'] !== undefined ? idsFrom(f['--ids']) : undefined,
+    pods,
+  };
+  const command = `cdk8s-kserve loadtest ${argv.join(' ')}`;
+  io.out(`POST ${url}${target.path}${target.host ? ` (Host: ${target.host})` : ''} with ${target.bodyFile}\n`);
+  if (!pods) io.out(`pods not counted (${f['--no-pods'] ? '--no-pods' : 'give --from, or --isvc and --namespace'})\n`);
+
+  if (f['--steps'] !== undefined) {
+    const rates = f['--steps'].split(',').map(Number);
+    const stepSeconds = f['--duration'] ?? 30;
+    io.out(`saturation run: ${rates.join(', ')} requests per second, ${stepSeconds} s each, objective p95 ≤ ${f['--slo-p95']} ms\n`);
+    const run: SaturationResult = await runSaturation({
+      ...common, rates, stepSeconds, sloP95Ms: f['--slo-p95']!, maxErrorRate: f['--max-error-rate'],
+      onProgress: (i, p) => io.err(progressLine(p, `[${rates[i]} rps] `)),
+      onStep: s => io.out(`step ${s.offeredRps} rps: ${f1(s.step.achievedRps)} answered per second, p95 ${f1(s.step.p95Ms)} ms, ${f1(s.step.errorRate * 100)} % failed${s.problem ? ` — past saturation: ${s.problem}` : ''}\n`),
+    });
+    const last = run.steps[run.steps.length - 1].result;
+    if (last.aborted) {
+      io.err(`cdk8s-kserve: ${last.aborted}\n`);
+      return 2;
+    }
+    const maxPods = Math.max(0, ...run.steps.flatMap(s => s.result.pods.samples.flatMap(p => Object.values(p.ready))));
+    if (maxPods > 1) io.out(`warning: up to ${maxPods} pods of a component were ready; the advice assumes one replica (set minReplicas and maxReplicas to 1 for the run)\n`);
+    let advice: AutoscalingAdvice | undefined;
+    let adviceProblem: string | undefined;
+    if (f['--peak-rps'] !== undefined) {
+      try {
+        advice = adviceFromSaturation(run, {
+          peakRps: f['--peak-rps'], baselineRps: f['--baseline-rps'], allowScaleToZero: f['--scale-to-zero'],
+          metric: f['--metric'] === 'rps' ? KnativeMetric.RPS : KnativeMetric.CONCURRENCY,
+        });
+        io.out(`\nautoscaling advice for a peak of ${f['--peak-rps']} rps (component props):\n${formatAdvice(advice)}\n`);
+      } catch (e) {
+        adviceProblem = (e as Error).message;
+        io.out(`\nno advice: ${adviceProblem}\n`);
+      }
+    } else if (!run.steps.some(s => !s.problem)) {
+      adviceProblem = 'no step met the objective';
+    } else {
+      adviceProblem = 'give --peak-rps for autoscaling advice';
+    }
+    if (run.steps.every(s => s.problem === undefined)) io.out(`note: no step reached saturation; add higher rates to --steps to find it\n`);
+    writeResults(io, outDir, {
+      json: { kind: 'saturation', command, target: target.label, saturation: run, ...(advice ? { advice } : {}), ...(adviceProblem ? { adviceProblem } : {}) },
+      html: loadTestReport({ title: `Saturation run: ${target.label}`, subtitle: command, saturation: run, advice, adviceProblem }),
+    });
+    return run.steps.some(s => !s.problem) && !(f['--peak-rps'] !== undefined && !advice) ? 0 : 1;
+  }
+
+  const mode = f['--rate'] !== undefined ? `${f['--rate']} requests per second` : `${f['--connections'] ?? 10} concurrent clients`;
+  const bounds = [f['--duration'] !== undefined || f['--count'] === undefined ? `${f['--duration'] ?? 30} s` : undefined, f['--count'] !== undefined ? `${f['--count']} requests` : undefined].filter(x => x).join(' or ');
+  io.out(`${mode}, for ${bounds}\n`);
+  const result = await runLoadTest({
+    ...common, rate: f['--rate'], durationSeconds: f['--duration'], count: f['--count'],
+    onProgress: p => io.err(progressLine(p)),
+  });
+  io.out(summaryText(result));
+  writeResults(io, outDir, {
+    json: { kind: 'loadtest', command, target: target.label, result },
+    html: loadTestReport({ title: `Load test: ${target.label}`, subtitle: command, result }),
+  });
+  if (result.aborted) {
+    io.err(`cdk8s-kserve: ${result.aborted}\n`);
+    return 2;
+  }
+  const verdicts: string[] = [];
+  const maxErrorRate = f['--max-error-rate'] ?? 0.01;
+  const rate = result.requests.sent === 0 ? 0 : result.requests.failed / result.requests.sent;
+  if (rate > maxErrorRate) verdicts.push(`${(rate * 100).toFixed(2)} % of requests failed (allowed: ${maxErrorRate * 100} %)`);
+  if (f['--slo-p95'] !== undefined && !((result.latencyMs?.p95 ?? Infinity) <= f['--slo-p95'])) verdicts.push(`p95 ${f1(result.latencyMs?.p95)} ms is over the objective of ${f['--slo-p95']} ms`);
+  for (const v of verdicts) io.out(`FAIL: ${v}\n`);
+  return verdicts.length > 0 ? 1 : 0;
+}
+
+function writeResults(io: CliIo, outDir: string, files: { json: unknown; html: string }): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  const json = path.join(outDir, 'result.json');
+  const html = path.join(outDir, 'report.html');
+  fs.writeFileSync(json, `${JSON.stringify(files.json, null, 2)}\n`);
+  fs.writeFileSync(html, files.html);
+  io.out(`wrote ${json} and ${html}\n`);
+}
+
 /**
  * Runs the CLI on `argv` (without `node` and the script).
  *
- * @returns the exit code: 0 success, 1 an HTTP error status, 2 bad usage or no connection
+ * @returns the exit code: 0 success, 1 failed requests (or a missed objective), 2 bad usage or no connection
  */
 export async function runCli(argv: string[], io: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) }): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'infer') return await infer(rest, io);
+    if (command === 'loadtest') return await loadtest(rest, io);
     if (command === undefined || command === '--help' || command === 'help') {
       io.out(USAGE);
       return command === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command ${command}`);
   } catch (e) {
+    if (e instanceof LoadTestError) {
+      io.err(`cdk8s-kserve: ${e.message}\n\n${LOADTEST_USAGE}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
-      io.err(`cdk8s-kserve: ${e.message}\n\n${USAGE}`);
+      io.err(`cdk8s-kserve: ${e.message}\n\n${e.usage}`);
       return 2;
     }
     io.err(`cdk8s-kserve: ${(e as Error).message}\n`);

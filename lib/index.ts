@@ -25,3 +25,7 @@ export * from './overrides';
 export * from './synth';
 export * from './rules';
 export * from './validation';
+export * from './load-targets';
+export * from './pod-sampler';
+export * from './loadtest';
+export * from './loadtest-report';

@@ -1,6 +1,6 @@
-import { endpointsOf, ExampleInputs } from './endpoints';
+import { ExampleInputs } from './endpoints';
 import { InferenceService } from './inference-service';
-import { formatRequest } from './signature';
+import { loadTargetsOf, targetBody } from './load-targets';
 
 /**
  * The JMeter test elements a generated plan uses, by `testclass`, with their `guiclass`. All are
@@ -81,16 +81,11 @@ function header(name: string, value: string): Xml {
 
 /** The variables of one InferenceService: host, path and body per component, prefixed with its name. */
 function variables(isvc: InferenceService, examples: ExampleInputs): Xml[] {
-  const endpoints = endpointsOf(isvc, examples);
-  const entryBody = examples.entry ? formatRequest(examples.entry.request).trim() : '';
-  const predictorBody = isvc.transformer ? (examples.predictor ? formatRequest(examples.predictor.request).trim() : '') : entryBody;
-  const out: Xml[] = [];
-  for (const c of endpoints.components.filter(x => ['InferenceService', 'transformer', 'predictor'].includes(x.role))) {
-    const component = c.role === 'InferenceService' ? 'entry' : c.role;
-    const body = component === 'predictor' ? predictorBody : entryBody;
-    out.push(argument(`${isvc.name}_host_${component}`, c.host), argument(`${isvc.name}_path_${component}`, c.inferPath), argument(`${isvc.name}_body_${component}`, body));
-  }
-  return out;
+  return loadTargetsOf(isvc, examples).flatMap(t => [
+    argument(`${isvc.name}_host_${t.component}`, t.host),
+    argument(`${isvc.name}_path_${t.component}`, t.path),
+    argument(`${isvc.name}_body_${t.component}`, targetBody(t)),
+  ]);
 }
 
 /** The requests of one InferenceService, in a thread group whose users get their ids from `ids`. */

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { endpointsDocument, exampleInputsOf, inferenceServicesOf, PlacedInferenceService } from './endpoints';
 import { jmeterPlan } from './jmeter';
+import { LOAD_TARGETS_FILE, loadTargetsDocument } from './load-targets';
 import { Severity } from './rules';
 import { checkInferenceRequest, formatRequest } from './signature';
 import { Finding, formatFinding, Validation, withoutChecks } from './validation';
@@ -194,7 +195,7 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** kustomization.yaml, ENDPOINTS.md and example_inputs/ of an app's outdir. */
+/** kustomization.yaml, ENDPOINTS.md, example_inputs/, JMeter plans and loadtest/targets.json of an app's outdir. */
 function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions): void {
   const outdir = app.outdir;
   fs.mkdirSync(outdir, { recursive: true });
@@ -235,6 +236,9 @@ function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions)
     const plan = file.replace(/(\.k8s)?\.ya?ml$/, '') + '.jmx';
     fs.writeFileSync(path.join(outdir, plan), jmeterPlan(`${list.map(p => p.isvc.name).join(', ')} (${file})`, list));
   }
+  // What `cdk8s-kserve loadtest --from <folder>` calls, in a subfolder kubectl apply -f does not read.
+  fs.mkdirSync(path.join(outdir, path.dirname(LOAD_TARGETS_FILE)), { recursive: true });
+  fs.writeFileSync(path.join(outdir, LOAD_TARGETS_FILE), loadTargetsDocument(placed));
 }
 
 /** How an output folder differs from what the app writes now. */

@@ -36,11 +36,11 @@ describe('synthToDirectory', () => {
     expect(readTree(a)).toEqual(readTree(path.join(ROOT, 'dist')));
   });
 
-  test('one app: its YAML, kustomization.yaml, ENDPOINTS.md, example requests and a JMeter plan', () => {
+  test('one app: its YAML, kustomization.yaml, ENDPOINTS.md, example requests, a JMeter plan and load targets', () => {
     const out = path.join(tmp(), 'dist');
     synthToDirectory(buildApp, out);
     expect(Object.keys(readTree(out)).sort()).toEqual([
-      'ENDPOINTS.md', 'example_inputs/test-predictor.json', 'example_inputs/test.json', 'kustomization.yaml', 'test.jmx', 'test.k8s.yaml',
+      'ENDPOINTS.md', 'example_inputs/test-predictor.json', 'example_inputs/test.json', 'kustomization.yaml', 'loadtest/targets.json', 'test.jmx', 'test.k8s.yaml',
     ]);
     expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist', 'prod')));
   });

@@ -1,0 +1,95 @@
+import { endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
+import { InferenceService } from './inference-service';
+import { formatRequest, V2InferenceRequest } from './signature';
+
+/** Which part of an InferenceService a load test calls. */
+export type LoadComponent = 'entry' | 'transformer' | 'predictor';
+
+/** The parts a load test can call, in the order they are listed. */
+export const LOAD_COMPONENTS: readonly LoadComponent[] = ['entry', 'transformer', 'predictor'];
+
+/** One part of an InferenceService as a load test calls it through the ingress gateway. */
+export interface LoadTarget {
+  readonly component: LoadComponent;
+  /** The `Host` header at the ingress gateway. */
+  readonly host: string;
+  /** The v2 inference path. */
+  readonly path: string;
+  /** The example request's file under `example_inputs/`, when a signature gives one. */
+  readonly exampleFile?: string;
+  /** The example request, when a signature gives one. */
+  readonly request?: V2InferenceRequest;
+}
+
+/**
+ * The parts of an InferenceService a load test calls: `entry` (the InferenceService's own host,
+ * which routes to the transformer if there is one), `transformer`, and `predictor`, each with the
+ * request it takes (the predictor behind a transformer takes the predictor's example).
+ */
+export function loadTargetsOf(isvc: InferenceService, examples: ExampleInputs): LoadTarget[] {
+  const requests = new Map([examples.entry, examples.predictor].filter(x => x !== undefined).map(x => [x!.file, x!.request]));
+  return endpointsOf(isvc, examples).components
+    .filter(c => c.role === 'InferenceService' || c.role === 'transformer' || c.role === 'predictor')
+    .map(c => ({
+      component: c.role === 'InferenceService' ? 'entry' : c.role as LoadComponent,
+      host: c.host,
+      path: c.inferPath,
+      exampleFile: c.exampleFile,
+      request: c.exampleFile === undefined ? undefined : requests.get(c.exampleFile),
+    }));
+}
+
+/** Where `synthToDirectory` writes the load targets of an output folder, relative to it. */
+export const LOAD_TARGETS_FILE = 'loadtest/targets.json';
+
+/** The pod labels KServe puts on each component's pods (kserve.md §3). */
+export const POD_LABELS = { inferenceService: 'serving.kserve.io/inferenceservice', component: 'component' } as const;
+
+/** One InferenceService in a load targets file. */
+export interface LoadTargetsEntry {
+  readonly name: string;
+  readonly namespace: string;
+  /** Its chart's file in the output folder. */
+  readonly file: string;
+  /** Which components run pods (what the load runner counts): `predictor`, and `transformer` if there is one. */
+  readonly podComponents: string[];
+  /** The `-l` selector of all its pods; each pod's `component` label tells which part it is. */
+  readonly podSelector: string;
+  /** Per component: host, path and example request file (relative to the output folder). */
+  readonly targets: Partial<Record<LoadComponent, { readonly host: string; readonly path: string; readonly request?: string }>>;
+}
+
+/** The contents of `loadtest/targets.json`. */
+export interface LoadTargetsDocument {
+  readonly generatedBy: string;
+  readonly inferenceServices: LoadTargetsEntry[];
+}
+
+/**
+ * `loadtest/targets.json` of an output folder: for each InferenceService, what
+ * `cdk8s-kserve loadtest --from <folder>` calls (host, path, example request per component) and
+ * which pods it counts. It sits in a subfolder so that `kubectl apply -f <folder>` does not read it.
+ */
+export function loadTargetsDocument(placed: PlacedInferenceService[]): string {
+  const doc: LoadTargetsDocument = {
+    generatedBy: 'cdk8s-kserve, from the app that wrote this folder; edit the app, not this file',
+    inferenceServices: placed.map(p => ({
+      name: p.isvc.name,
+      namespace: p.isvc.namespace,
+      file: p.file,
+      podComponents: p.isvc.transformer ? ['transformer', 'predictor'] : ['predictor'],
+      podSelector: `${POD_LABELS.inferenceService}=${p.isvc.name}`,
+      targets: Object.fromEntries(loadTargetsOf(p.isvc, p.examples).map(t => [t.component, {
+        host: t.host,
+        path: t.path,
+        ...(t.exampleFile ? { request: `example_inputs/${t.exampleFile}` } : {}),
+      }])),
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** The body a target sends: its example request as written to `example_inputs/`, or empty. */
+export function targetBody(target: LoadTarget): string {
+  return target.request ? formatRequest(target.request).trim() : '';
+}
