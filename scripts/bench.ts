@@ -6,9 +6,12 @@
  * again for every chart). Plus the reference app as `npm run synth` runs it. Each figure is
  * from a fresh Node process.
  *
+ * And the load runner's own ceiling: what `cdk8s-kserve loadtest` sustains against a trivial v2
+ * server in another process on 127.0.0.1 (one core each), and the latency it adds.
+ *
  * Usage: npm run bench
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -43,6 +46,27 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
+if (process.argv[2] === '--loadtest-child') {
+  // One measured load run against the server at argv[3]; prints the result's figures.
+  const [url, mode, value, seconds] = process.argv.slice(3);
+  const { runLoadTest } = require('../lib/loadtest');
+  const request = { url, path: '/v2/models/bench/infer', body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }) };
+  const options = mode === 'rate' ? { rate: Number(value) } : { connections: Number(value) };
+  runLoadTest({ request, ...options, durationSeconds: Number(seconds) }).then((r: any) => {
+    process.stdout.write(JSON.stringify({ rps: r.throughput.rps, failed: r.requests.failed, p50: r.latencyMs.p50, p99: r.latencyMs.p99, clientLimited: r.clientLimited }));
+    process.exit(0);
+  });
+}
+
+/** A v2 server that answers at once, in its own process on 127.0.0.1. */
+async function trivialServer(): Promise<{ url: string; stop: () => void }> {
+  const code = `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.writeHead(200, { 'Content-Type': 'application/json' }); r.end('{"outputs":[{"name":"y","datatype":"FP32","shape":[1],"data":[1]}]}'); }); });
+s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>(resolve => child.stdout.once('data', d => resolve(String(d).trim())));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
 function measure(args: string[]): { wallMs: number; peakMiB: number; out: string } {
   // Never write into the repository's dist/.
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-dist-')), 'dist');
@@ -56,6 +80,37 @@ function measure(args: string[]): { wallMs: number; peakMiB: number; out: string
   if (run.status !== 0) throw new Error(run.stderr);
   const peakKiB = Number(run.stderr.trim().split('\n').pop());
   return { wallMs, peakMiB: peakKiB / 1024, out: run.stdout };
+}
+
+async function loadRunner(): Promise<void> {
+  const server = await trivialServer();
+  try {
+    console.log('load runner vs a trivial loopback server | achieved rps | p50 ms | p99 ms | peak RSS MiB');
+    const runs: [string, string][] = [['concurrency', '1'], ['concurrency', '32'], ['rate', '1000'], ['rate', '3000']];
+    for (const [mode, value] of runs) {
+      const r = await measureAsync(['--import', 'tsx', __filename, '--loadtest-child', server.url, mode, value, '5']);
+      const f = JSON.parse(r.out);
+      const label = `${mode === 'rate' ? `rate ${value}/s` : `${value} connections`}, 5 s${f.clientLimited ? ' (client limited)' : ''}${f.failed ? `, ${f.failed} failed` : ''}`;
+      console.log(`${label.padEnd(41)} | ${f.rps.toFixed(0).padStart(12)} | ${f.p50.toFixed(2).padStart(6)} | ${f.p99.toFixed(2).padStart(6)} | ${r.peakMiB.toFixed(0).padStart(12)}`);
+    }
+  } finally {
+    server.stop();
+  }
+}
+
+/** Like measure, without blocking this process (it may serve the measured one). */
+function measureAsync(args: string[]): Promise<{ peakMiB: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { cwd: ROOT });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', d => { out += d; });
+    child.stderr.on('data', d => { err += d; });
+    child.on('close', status => {
+      if (status !== 0) reject(new Error(err));
+      else resolve({ peakMiB: Number(err.trim().split('\n').pop()) / 1024, out });
+    });
+  });
 }
 
 function main(): void {
@@ -73,4 +128,10 @@ function main(): void {
   }
 }
 
-main();
+if (process.argv[2] === undefined) {
+  main();
+  loadRunner().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -1,9 +1,10 @@
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { schemaErrors, schemaSetFor } from './schema';
+import { startV2Server } from './v2-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const npm = (args: string[], cwd: string) =>
@@ -65,4 +66,23 @@ app.synth();
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/kserve-azure-blob', 'Service/message-dumper', 'InferenceService/model']);
     expect(objects.flatMap(o => schemaErrors(o, schemaSetFor(20)))).toEqual([]);
   });
+
+  test('the installed CLI runs a load test from the compiled build (with its undici dependency)', async () => {
+    const server = await startV2Server();
+    try {
+      fs.writeFileSync(path.join(scratch, 'request.json'), JSON.stringify({ inputs: [{ name: 'x', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] }));
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>(resolve => {
+        execFile(process.execPath, [path.join(scratch, 'node_modules', 'cdk8s-kserve', 'bin', 'cdk8s-kserve.js'), 'loadtest', server.url, '--model', 'm', '--data', 'request.json', '--count', '5', '--no-pods', '--out', 'results'],
+          { cwd: scratch, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => resolve({ code: error ? (error as any).code : 0, stdout, stderr }));
+      });
+      expect(run.stderr).not.toContain('tsx');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('5 sent, 5 answered, 5 ok, 0 failed');
+      expect(server.received).toHaveLength(5);
+      expect(fs.existsSync(path.join(scratch, 'node_modules', 'cdk8s-kserve', 'lib'))).toBe(false);
+      expect(JSON.parse(fs.readFileSync(path.join(scratch, 'results', 'result.json'), 'utf8')).result.requests.ok).toBe(5);
+    } finally {
+      await server.close();
+    }
+  }, 40_000);
 });
