@@ -63,6 +63,8 @@ load (bounded: --duration, --count or both):
   --timeout <seconds>     a request taking longer is a failure (default 30)
   --ids <file>            request ids, one per line, used in turn (default: a UUID per request), sent
                           as x-request-id and ce-id
+  --insecure              https: accept a self-signed gateway certificate (SNI is the Host header)
+Ctrl-C stops sending, waits for the requests in flight and writes the results (exit 130).
 pass or fail (exit 1 when missed):
   --max-error-rate <0-1>  share of failed requests allowed (default 0.01)
   --slo-p95 <ms>          p95 latency objective
@@ -195,6 +197,10 @@ function readRequestFile(file: string, check: boolean, option = '--data'): strin
 }
 
 async function infer(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help')) {
+    io.out(INFER_USAGE);
+    return 0;
+  }
   let args: InferArgs;
   try {
     args = parseInferArgs(argv);
@@ -239,7 +245,7 @@ const LOADTEST_FLAGS = {
   '--max-error-rate': 'number', '--slo-p95': 'number',
   '--namespace': 'string', '--pod-interval': 'number', '--kubectl': 'string', '--kubeconfig': 'string', '--context': 'string',
   '--out': 'string', '--steps': 'string', '--peak-rps': 'number', '--baseline-rps': 'number', '--metric': 'string',
-  '--no-check': 'flag', '--no-pods': 'flag', '--scale-to-zero': 'flag',
+  '--no-check': 'flag', '--no-pods': 'flag', '--scale-to-zero': 'flag', '--insecure': 'flag',
 } as const;
 
 type LoadtestFlags = { -readonly [K in keyof typeof LOADTEST_FLAGS]?: (typeof LOADTEST_FLAGS)[K] extends 'number' ? number : (typeof LOADTEST_FLAGS)[K] extends 'flag' ? boolean : string };
@@ -406,6 +412,7 @@ function summaryText(r: LoadTestResult): string {
   if (errors.length > 0) lines.push(`failures: ${errors.map(([k, v]) => `${k} ×${v}`).join(', ')} (first: x-request-id ${r.failures[0].requestId})`);
   if (r.clientLimited) lines.push(`client limited: some requests waited for one of the ${r.load.connections} connections (the server fell behind; or raise --connections)`);
   if (r.aborted) lines.push(`stopped early: ${r.aborted}`);
+  if (r.interrupted) lines.push('interrupted: the figures cover the requests sent until then');
   if (r.pods.sampled && r.pods.samples.length > 0) {
     const range = (c: string, key: 'ready' | 'total') => {
       const v = r.pods.samples.map(s => s[key][c]);
@@ -420,6 +427,26 @@ function summaryText(r: LoadTestResult): string {
 }
 
 async function loadtest(argv: string[], io: CliIo): Promise<number> {
+  // Ctrl-C stops sending, waits for the requests in flight and writes the results; twice quits.
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    io.err('\ninterrupted: waiting for the requests in flight, then writing the results (Ctrl-C again quits)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await loadtestRun(argv, io, controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
+  if (argv.includes('--help')) {
+    io.out(LOADTEST_USAGE);
+    return 0;
+  }
   const { url, flags: f } = parseLoadtestArgs(argv);
   const target = resolveTarget(f);
   const outDir = f['--out'] ?? 'loadtest-results';
@@ -436,6 +463,8 @@ async function loadtest(argv: string[], io: CliIo): Promise<number> {
     timeoutSeconds: f['--timeout'],
     requestIds: f['--ids'] !== undefined ? idsFrom(f['--ids']) : undefined,
     pods,
+    signal,
+    insecure: f['--insecure'],
   };
   const command = `cdk8s-kserve loadtest ${argv.join(' ')}`;
   io.out(`POST ${url}${target.path}${target.host ? ` (Host: ${target.host})` : ''} with ${target.bodyFile}\n`);
@@ -455,6 +484,7 @@ async function loadtest(argv: string[], io: CliIo): Promise<number> {
       io.err(`cdk8s-kserve: ${last.aborted}\n`);
       return 2;
     }
+    const measured = run.steps.filter(s => !s.result.interrupted);
     const maxPods = Math.max(0, ...run.steps.flatMap(s => s.result.pods.samples.flatMap(p => Object.values(p.ready))));
     if (maxPods > 1) io.out(`warning: up to ${maxPods} pods of a component were ready; the advice assumes one replica (set minReplicas and maxReplicas to 1 for the run)\n`);
     let advice: AutoscalingAdvice | undefined;
@@ -470,17 +500,18 @@ async function loadtest(argv: string[], io: CliIo): Promise<number> {
         adviceProblem = (e as Error).message;
         io.out(`\nno advice: ${adviceProblem}\n`);
       }
-    } else if (!run.steps.some(s => !s.problem)) {
+    } else if (!measured.some(s => !s.problem)) {
       adviceProblem = 'no step met the objective';
     } else {
       adviceProblem = 'give --peak-rps for autoscaling advice';
     }
-    if (run.steps.every(s => s.problem === undefined)) io.out(`note: no step reached saturation; add higher rates to --steps to find it\n`);
+    if (!last.interrupted && run.steps.every(s => s.problem === undefined)) io.out(`note: no step reached saturation; add higher rates to --steps to find it\n`);
     writeResults(io, outDir, {
       json: { kind: 'saturation', command, target: target.label, saturation: run, ...(advice ? { advice } : {}), ...(adviceProblem ? { adviceProblem } : {}) },
       html: loadTestReport({ title: `Saturation run: ${target.label}`, subtitle: command, saturation: run, advice, adviceProblem }),
     });
-    return run.steps.some(s => !s.problem) && !(f['--peak-rps'] !== undefined && !advice) ? 0 : 1;
+    if (last.interrupted) return 130;
+    return measured.some(s => !s.problem) && !(f['--peak-rps'] !== undefined && !advice) ? 0 : 1;
   }
 
   const mode = f['--rate'] !== undefined ? `${f['--rate']} requests per second` : `${f['--connections'] ?? 10} concurrent clients`;
@@ -499,6 +530,7 @@ async function loadtest(argv: string[], io: CliIo): Promise<number> {
     io.err(`cdk8s-kserve: ${result.aborted}\n`);
     return 2;
   }
+  if (result.interrupted) return 130;
   const verdicts: string[] = [];
   const maxErrorRate = f['--max-error-rate'] ?? 0.01;
   const rate = result.requests.sent === 0 ? 0 : result.requests.failed / result.requests.sent;
@@ -520,7 +552,8 @@ function writeResults(io: CliIo, outDir: string, files: { json: unknown; html: s
 /**
  * Runs the CLI on `argv` (without `node` and the script).
  *
- * @returns the exit code: 0 success, 1 failed requests (or a missed objective), 2 bad usage or no connection
+ * @returns the exit code: 0 success, 1 failed requests (or a missed objective), 2 bad usage or no connection,
+ *   130 a load test stopped with Ctrl-C (its results written)
  */
 export async function runCli(argv: string[], io: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) }): Promise<number> {
   const [command, ...rest] = argv;

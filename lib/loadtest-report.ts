@@ -217,6 +217,7 @@ function summaryTables(r: LoadTestResult): string[] {
       ['requests', `${r.requests.sent} sent, ${r.requests.completed} answered, ${r.requests.ok} ok, ${r.requests.failed} failed`],
       ['throughput', `${fmt(r.throughput.rps)} answers per second, ${fmt(r.throughput.okRps)} ok per second`],
       ...(r.aborted ? [['stopped early', r.aborted]] : []),
+      ...(r.interrupted ? [['interrupted', 'stopped by hand: the figures cover the requests sent until then']] : []),
       ...(r.clientLimited ? [['client limited', `some requests waited for one of the ${l.connections} connections: the server fell behind the rate, or --connections is too low`]] : []),
     ], 'summary'),
   ];

@@ -68,6 +68,17 @@ export interface LoadTestOptions {
   readonly pods?: PodSamplingOptions;
   /** Called once a second while the test runs. */
   readonly onProgress?: (progress: LoadTestProgress) => void;
+  /**
+   * Stops sending when aborted (Ctrl-C): the requests in flight are still awaited, and the
+   * result covers what was sent, with `interrupted` set.
+   */
+  readonly signal?: AbortSignal;
+  /**
+   * `https` only: accept any server certificate (a gateway with a self-signed one).
+   *
+   * @default false
+   */
+  readonly insecure?: boolean;
 }
 
 /** The state of a running test, once a second. */
@@ -155,6 +166,8 @@ export interface LoadTestResult {
   readonly clientLimited: boolean;
   /** Why the run stopped early, such as a refused connection. */
   readonly aborted?: string;
+  /** The run was stopped by `signal` before its end. */
+  readonly interrupted?: boolean;
   readonly timeline: TimelinePoint[];
   readonly pods: {
     readonly sampled: boolean;
@@ -251,7 +264,12 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     pipelining: 1,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
+    connect: {
+      timeout: Math.min(timeoutMs, 10_000),
+      // TLS: the Host header's name in SNI, as a browser or curl would send it; gateways route on it.
+      ...(options.request.host ? { servername: options.request.host.replace(/:\d+$/, '') } : {}),
+      ...(options.insecure ? { rejectUnauthorized: false } : {}),
+    },
   });
 
   const buckets: Bucket[] = [];
@@ -271,6 +289,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let clientLimited = false;
   let aborted: string | undefined;
   let stopping = false;
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    stopping = true;
+  };
+  if (options.signal?.aborted) interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   let lastAnswer = 0;
   const inFlight = new Set<Promise<void>>();
   const t0 = performance.now();
@@ -396,10 +421,11 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     clearTimeout(deadline);
   }
   const sendingEnded = performance.now();
+  options.signal?.removeEventListener('abort', interrupt);
   // Every request sent gets its answer or its timeout.
   while (inFlight.size > 0) await Promise.all([...inFlight]);
   // The window is the schedule (with a rate) or the sending, extended to the last answer.
-  const scheduledEnd = mode === 'rate' && !aborted ? t0 + (sent * 1000) / options.rate! : t0;
+  const scheduledEnd = mode === 'rate' && !aborted && !interrupted ? t0 + (sent * 1000) / options.rate! : t0;
   const end = Math.max(lastAnswer, scheduledEnd, sendingEnded);
   if (progressTimer) clearInterval(progressTimer);
   if (podTimer) clearInterval(podTimer);
@@ -428,6 +454,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     failures,
     clientLimited,
     ...(aborted ? { aborted } : {}),
+    ...(interrupted ? { interrupted } : {}),
     timeline,
     pods: { sampled: podsSampled, ...(podNote ? { note: podNote } : {}), components: options.pods?.components ?? [], samples: podSamples },
   };
@@ -508,7 +535,7 @@ export async function runSaturation(options: SaturationOptions): Promise<Saturat
       p95Ms: result.latencyMs?.p95 ?? Infinity,
       errorRate: round3(errorRate(result)),
     };
-    const problem = result.aborted ?? stepProblem(step, { sloP95Ms: options.sloP95Ms, maxErrorRate });
+    const problem = result.aborted ?? (result.interrupted ? 'interrupted: a partial step, left out of the advice' : stepProblem(step, { sloP95Ms: options.sloP95Ms, maxErrorRate }));
     const stepResult: SaturationStepResult = { offeredRps: rate, step, ...(problem ? { problem } : {}), result };
     steps.push(stepResult);
     options.onStep?.(stepResult);
@@ -517,7 +544,12 @@ export async function runSaturation(options: SaturationOptions): Promise<Saturat
   return { sloP95Ms: options.sloP95Ms, maxErrorRate, steps, skippedRates: options.rates.slice(steps.length) };
 }
 
+/** The steps whose figures count: all but an interrupted (partial) one. */
+function measuredSteps(run: SaturationResult): SaturationStepResult[] {
+  return run.steps.filter(s => !s.result.interrupted);
+}
+
 /** Autoscaling advice from a saturation run, with the run's objective and error budget. */
 export function adviceFromSaturation(run: SaturationResult, options: Omit<AutoscalingAdviceOptions, 'sloP95Ms' | 'maxErrorRate'>): AutoscalingAdvice {
-  return adviseAutoscaling(run.steps.map(s => s.step), { ...options, sloP95Ms: run.sloP95Ms, maxErrorRate: run.maxErrorRate, metric: options.metric ?? KnativeMetric.CONCURRENCY });
+  return adviseAutoscaling(measuredSteps(run).map(s => s.step), { ...options, sloP95Ms: run.sloP95Ms, maxErrorRate: run.maxErrorRate, metric: options.metric ?? KnativeMetric.CONCURRENCY });
 }

@@ -2,7 +2,7 @@
  * The `cdk8s-kserve infer` and `loadtest` commands against real HTTP servers on 127.0.0.1 (loopback only; every run
  * is bounded in count and time).
  */
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -348,6 +348,35 @@ describe('cdk8s-kserve loadtest', () => {
       process.chdir(cwd);
     }
   }, 60_000);
+
+  test('Ctrl-C: the bin stops sending, writes the results of what was sent and exits 130', async () => {
+    server = await startV2Server(undefined, { latencyMs: 20 });
+    const out = outDir();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-kserve.js'), 'loadtest', server.url, '--from', 'dist/prod', '--rate', '20', '--duration', '60', '--no-pods', '--out', out],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', d => { stdout += d; });
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (server.received.length < 10 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    const { json } = read(out);
+    expect(json.result.interrupted).toBe(true);
+    expect(json.result.requests.completed).toBe(server.received.length);
+    expect(json.result.requests.sent).toBeLessThan(100);
+    expect(stdout).toContain('interrupted: the figures cover the requests sent until then');
+  }, 40_000);
+
+  test('--help prints the command\'s usage', async () => {
+    const r = await cli('loadtest', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: cdk8s-kserve loadtest <url>/);
+    expect((await cli('infer', '--help')).out).toMatch(/^usage: cdk8s-kserve infer <url>/);
+  });
 
   test('npm run loadtest runs it, as the README says', async () => {
     server = await startV2Server();
