@@ -285,6 +285,12 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push('');
   out.push(code('sh', `npx cdk8s-kserve infer "http://\${INGRESS_HOST}:\${INGRESS_PORT}" --host ${e.entry.host} --model ${isvc.name} --data example_inputs/${e.entry.exampleFile ?? '<request>.json'}`));
   out.push('');
+  if (e.entry.exampleFile) {
+    out.push('A load test of it, counting its pods per component with kubectl; `loadtest-results/report.html` plots latency, requests per second and pods (`--component predictor` for the predictor alone, `--steps` for autoscaling advice, `--help` for the rest):');
+    out.push('');
+    out.push(code('sh', `npx cdk8s-kserve loadtest "http://\${INGRESS_HOST}:\${INGRESS_PORT}" --from . --isvc ${ns}/${isvc.name} --rate 10 --duration 60`));
+    out.push('');
+  }
 
   out.push('### Call the predictor without the ingress');
   out.push('');

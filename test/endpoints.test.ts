@@ -161,6 +161,17 @@ describe('ENDPOINTS.md commands, run against a v2 server on 127.0.0.1', () => {
     expect(server.received[0].headers.host).toBe('test.default.example.com');
   }, 30_000);
 
+  test('the load test line runs as written from the folder (shortened, pods not counted, results in a temp folder)', async () => {
+    const line = shellBlocks(doc).find(b => b.startsWith('npx cdk8s-kserve loadtest'))!;
+    expect(line).toBe('npx cdk8s-kserve loadtest "http://${INGRESS_HOST}:${INGRESS_PORT}" --from . --isvc default/test --rate 10 --duration 60');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ep-loadtest-'));
+    const r = await run(`${line.replace('npx cdk8s-kserve', `node ${path.join(ROOT, 'bin', 'cdk8s-kserve.js')}`).replace('--duration 60', '--duration 0.5')} --no-pods --out ${out}`);
+    expect(r.ok).toBe(true);
+    expect(r.stdout).toContain('5 sent, 5 answered, 5 ok, 0 failed');
+    expect(server.received.map(x => x.headers.host)).toEqual(Array(5).fill('test.default.example.com'));
+    expect(server.received[0].body).toBe(fs.readFileSync(path.join(folder, 'example_inputs', 'test.json'), 'utf8'));
+  }, 30_000);
+
   test('the kubectl commands name this InferenceService, its namespace and its file', () => {
     const kubectl = shellBlocks(doc).find(b => b.includes('kubectl -n default wait'))!;
     expect(kubectl.split('\n').map(l => l.split('   #')[0])).toEqual([
