@@ -15,7 +15,7 @@ import { V2Datatype } from '../lib/signature';
 import { synthToDirectory } from '../lib/synth';
 import { runCli } from '../lib/cli';
 import { KubeApiStub, startKubeApiStub } from './kube-api-stub';
-import { startV2Server, V2Server } from './v2-server';
+import { closeAll, startV2Server, V2Server } from './v2-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const REQUEST = path.join(ROOT, 'dist', 'prod', 'example_inputs', 'test.json');
@@ -148,8 +148,7 @@ describe('cdk8s-kserve loadtest', () => {
   let server: V2Server | undefined;
   let kube: KubeApiStub | undefined;
   afterEach(async () => {
-    await server?.close();
-    await kube?.close();
+    await closeAll(server, kube);
     server = kube = undefined;
   });
   const outDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'loadtest-'));

@@ -14,7 +14,7 @@ import { adviseAutoscaling } from '../lib/autoscaling-advice';
 import { adviceFromSaturation, LoadTestError, percentile, runLoadTest, runSaturation } from '../lib/loadtest';
 import { countPods, podSampleArgs } from '../lib/pod-sampler';
 import { KubeApiStub, startKubeApiStub, StubPod } from './kube-api-stub';
-import { Received, startV2Server, V2Server } from './v2-server';
+import { closeAll, Received, startV2Server, V2Server } from './v2-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = fs.readFileSync(path.join(ROOT, 'dist', 'prod', 'example_inputs', 'test.json'), 'utf8');
@@ -29,8 +29,7 @@ describe('runLoadTest', () => {
   let server: V2Server | undefined;
   let kube: KubeApiStub | undefined;
   afterEach(async () => {
-    await server?.close();
-    await kube?.close();
+    await closeAll(server, kube);
     server = kube = undefined;
   });
 

@@ -104,3 +104,8 @@ export async function startV2Server(respond?: (r: Received) => { status: number;
     }),
   };
 }
+
+/** Closes the servers a test started (those it did not start are undefined). */
+export async function closeAll(...servers: ({ close(): Promise<void> } | undefined)[]): Promise<void> {
+  for (const s of servers) await s?.close();
+}
