@@ -77,6 +77,20 @@ describe('runLoadTest', () => {
     expect(r.load).toEqual({ mode: 'rate', rate: 40, connections: 100, durationSeconds: 2, timeoutSeconds: 30 });
   }, 20_000);
 
+  test('a rate is spread evenly over each second, not sent in bursts', async () => {
+    server = await startV2Server(undefined, { latencyMs: 20 });
+    await runLoadTest({ request: { url: server.url, path: PATH, body: EXAMPLE }, rate: 40, durationSeconds: 2 });
+    const at = server.received.map(x => x.arrivedAt - server!.received[0].arrivedAt);
+    // An even 40 per second puts 10 % of requests in the first 100 ms of each second (a
+    // once-a-second quota, as autocannon's, puts most of them there).
+    const early = at.filter(t => t % 1000 < 100).length / at.length;
+    expect(early).toBeLessThan(0.25);
+    // Gaps between arrivals: 25 ms apart, give or take the 10 ms scheduling tick.
+    const gaps = at.slice(1).map((t, i) => t - at[i]).sort((a, b) => a - b);
+    expect(percentile(gaps, 50)).toBeGreaterThan(12);
+    expect(percentile(gaps, 50)).toBeLessThan(38);
+  }, 20_000);
+
   test('a concurrency keeps that many requests in flight and no more; a count ends the run', async () => {
     server = await startV2Server(undefined, { latencyMs: 20 });
     const r = await runLoadTest({ request: { url: server.url, path: PATH, body: EXAMPLE }, connections: 4, count: 60 });

@@ -8,6 +8,8 @@ export interface Received {
   readonly url: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** When it arrived (performance.now() of this process). */
+  readonly arrivedAt: number;
   /** The status it answered with (set when it answers). */
   status?: number;
   /** Milliseconds from the request's arrival to the end of its answer, as the server saw it. */
@@ -71,7 +73,7 @@ export async function startV2Server(respond?: (r: Received) => { status: number;
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', async () => {
-      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), arrivedAt: arrived };
       received.push(r);
       const n = received.length;
       const rate = options.errorRate ?? 0;
