@@ -60,6 +60,8 @@ load (bounded: --duration, --count or both):
                           send again as soon as they are answered (closed loop, default 10)
   --duration <seconds>    how long to send (default 30 unless --count)
   --count <n>             how many requests to send
+  --ramp-up <seconds>     reach full load over this part of --duration: the rate grows evenly from 0,
+                          or the clients start one after another (default 0)
   --timeout <seconds>     a request taking longer is a failure (default 30)
   --ids <file>            request ids, one per line, used in turn (default: a UUID per request), sent
                           as x-request-id and ce-id
@@ -241,7 +243,7 @@ async function infer(argv: string[], io: CliIo): Promise<number> {
 /** Options of `loadtest`: each flag and the kind of value it takes. */
 const LOADTEST_FLAGS = {
   '--from': 'string', '--isvc': 'string', '--component': 'string', '--host': 'string', '--model': 'string', '--data': 'string', '--path': 'string',
-  '--rate': 'number', '--connections': 'number', '--duration': 'number', '--count': 'number', '--timeout': 'number', '--ids': 'string',
+  '--rate': 'number', '--connections': 'number', '--duration': 'number', '--count': 'number', '--timeout': 'number', '--ids': 'string', '--ramp-up': 'number',
   '--max-error-rate': 'number', '--slo-p95': 'number',
   '--namespace': 'string', '--pod-interval': 'number', '--kubectl': 'string', '--kubeconfig': 'string', '--context': 'string',
   '--out': 'string', '--steps': 'string', '--peak-rps': 'number', '--baseline-rps': 'number', '--metric': 'string',
@@ -287,7 +289,7 @@ function parseLoadtestArgs(argv: string[]): { url: string; flags: LoadtestFlags 
   if (f['--steps'] !== undefined) {
     const rates = f['--steps'].split(',').map(Number);
     if (rates.some(r => !(r > 0))) problems.push(`--steps (${f['--steps']}) must be request rates separated by commas, such as 10,20,40`);
-    if (f['--rate'] !== undefined || f['--count'] !== undefined) problems.push('--steps sets the rates and runs each step for --duration: leave out --rate and --count');
+    if (f['--rate'] !== undefined || f['--count'] !== undefined || f['--ramp-up'] !== undefined) problems.push('--steps sets the rates and runs each step for --duration: leave out --rate, --count and --ramp-up');
     if (f['--slo-p95'] === undefined) problems.push('--steps needs --slo-p95 <ms>, the objective that finds the saturation point');
   } else {
     for (const only of ['--peak-rps', '--baseline-rps', '--metric', '--scale-to-zero'] as const) {
@@ -307,9 +309,10 @@ function parseLoadtestArgs(argv: string[]): { url: string; flags: LoadtestFlags 
 
 /** The runner's own checks of the load flags, in the CLI's terms. */
 function loadProblemsOf(f: LoadtestFlags): string[] {
-  const names: Record<string, string> = { rate: '--rate', connections: '--connections', durationSeconds: '--duration', count: '--count', timeoutSeconds: '--timeout' };
-  return loadTestProblems({ rate: f['--rate'], connections: f['--connections'], durationSeconds: f['--duration'], count: f['--count'], timeoutSeconds: f['--timeout'] })
-    .map(p => p.replace(/^(\w+)/, m => names[m] ?? m));
+  const names: Record<string, string> = { rate: '--rate', connections: '--connections', durationSeconds: '--duration', count: '--count', timeoutSeconds: '--timeout', rampUpSeconds: '--ramp-up' };
+  const durationSeconds = f['--duration'] ?? (f['--count'] === undefined ? 30 : undefined);
+  return loadTestProblems({ rate: f['--rate'], connections: f['--connections'], durationSeconds, count: f['--count'], timeoutSeconds: f['--timeout'], rampUpSeconds: f['--ramp-up'] })
+    .map(p => p.replace(/\b(rate|connections|durationSeconds|count|timeoutSeconds|rampUpSeconds)\b/g, m => names[m]));
 }
 
 /** The InferenceService of a targets file that `--isvc` names (or the only one). */
@@ -516,9 +519,9 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
 
   const mode = f['--rate'] !== undefined ? `${f['--rate']} requests per second` : `${f['--connections'] ?? 10} concurrent clients`;
   const bounds = [f['--duration'] !== undefined || f['--count'] === undefined ? `${f['--duration'] ?? 30} s` : undefined, f['--count'] !== undefined ? `${f['--count']} requests` : undefined].filter(x => x).join(' or ');
-  io.out(`${mode}, for ${bounds}\n`);
+  io.out(`${mode}, for ${bounds}${f['--ramp-up'] ? `, reached over ${f['--ramp-up']} s` : ''}\n`);
   const result = await runLoadTest({
-    ...common, rate: f['--rate'], durationSeconds: f['--duration'], count: f['--count'],
+    ...common, rate: f['--rate'], durationSeconds: f['--duration'], count: f['--count'], rampUpSeconds: f['--ramp-up'],
     onProgress: p => io.err(progressLine(p)),
   });
   io.out(summaryText(result));

@@ -53,6 +53,14 @@ export interface LoadTestOptions {
   /** Requests to send in all. */
   readonly count?: number;
   /**
+   * Seconds to reach full load, part of `durationSeconds`: with `rate`, the arrival rate grows
+   * evenly from 0; with a concurrency, the clients start one after another. Autoscaling sees
+   * load arrive as it does in production, instead of a step.
+   *
+   * @default 0
+   */
+  readonly rampUpSeconds?: number;
+  /**
    * Seconds a request may take before it counts as a `timeout`.
    *
    * @default 30
@@ -139,6 +147,7 @@ export interface LoadTestResult {
     readonly connections: number;
     readonly durationSeconds?: number;
     readonly count?: number;
+    readonly rampUpSeconds?: number;
     readonly timeoutSeconds: number;
   };
   /** From the first request to the last answer. */
@@ -213,8 +222,24 @@ export function summarize(values: number[]): LatencySummary | undefined {
 
 const LIMITS = { rate: 100_000, connections: 10_000, durationSeconds: 86_400, count: 10_000_000, timeoutSeconds: 3_600 };
 
+/**
+ * How many requests a rate schedule has made due by `t` seconds: `rate × t`, or with a ramp of
+ * `ramp` seconds, `rate × t² / (2 × ramp)` during it and `rate × (t − ramp / 2)` after.
+ */
+export function scheduledCount(t: number, rate: number, ramp = 0): number {
+  if (ramp <= 0) return rate * t;
+  return t < ramp ? (rate * t * t) / (2 * ramp) : rate * (t - ramp / 2);
+}
+
+/** When request `i` (from 0) of a rate schedule is due, seconds: the inverse of `scheduledCount`. */
+export function scheduledTime(i: number, rate: number, ramp = 0): number {
+  if (ramp <= 0) return i / rate;
+  const duringRamp = (rate * ramp) / 2;
+  return i < duringRamp ? Math.sqrt((2 * ramp * i) / rate) : ramp + (i - duringRamp) / rate;
+}
+
 /** Problems with a test's options, each naming the option, its value and what is expected. */
-export function loadTestProblems(options: Partial<Pick<LoadTestOptions, 'request' | 'rate' | 'connections' | 'durationSeconds' | 'count' | 'timeoutSeconds'>>): string[] {
+export function loadTestProblems(options: Partial<Pick<LoadTestOptions, 'request' | 'rate' | 'connections' | 'durationSeconds' | 'count' | 'timeoutSeconds' | 'rampUpSeconds'>>): string[] {
   const problems: string[] = [];
   const check = (name: keyof typeof LIMITS, value: number | undefined, whole: boolean) => {
     if (value === undefined) return;
@@ -226,6 +251,10 @@ export function loadTestProblems(options: Partial<Pick<LoadTestOptions, 'request
   check('durationSeconds', options.durationSeconds, false);
   check('count', options.count, true);
   check('timeoutSeconds', options.timeoutSeconds, false);
+  const ramp = options.rampUpSeconds;
+  if (ramp !== undefined && !(Number.isFinite(ramp) && ramp >= 0 && ramp <= (options.durationSeconds ?? LIMITS.durationSeconds))) {
+    problems.push(`rampUpSeconds (${ramp}) must be from 0 to ${options.durationSeconds !== undefined ? `durationSeconds (${options.durationSeconds})` : LIMITS.durationSeconds}`);
+  }
   if (options.request && !/^https?:\/\/[^/\s]+$/.test(options.request.url.replace(/\/+$/, ''))) {
     problems.push(`request.url (${options.request.url}) must be http:// or https:// and a host, without a path`);
   }
@@ -395,15 +424,16 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
 
   const endAt = durationSeconds === undefined ? Infinity : durationSeconds * 1000;
   const budget = count ?? Infinity;
+  const ramp = options.rampUpSeconds ?? 0;
   if (mode === 'rate') {
     const rate = options.rate!;
-    const total = Math.min(budget, durationSeconds === undefined ? Infinity : Math.ceil(durationSeconds * rate));
+    const total = Math.min(budget, durationSeconds === undefined ? Infinity : Math.ceil(scheduledCount(durationSeconds, rate, ramp) - 1e-9));
     await new Promise<void>(resolve => {
       const tick = () => {
         const now = since(performance.now());
         // Every request whose scheduled time has come, each with that time as its start.
-        const due = Math.min(total, Math.floor((now / 1000) * rate) + 1);
-        while (sent < due && !stopping) send((sent * 1000) / rate);
+        const due = Math.min(total, Math.floor(scheduledCount(now / 1000, rate, ramp) + 1e-9) + 1);
+        while (sent < due && !stopping) send(scheduledTime(sent, rate, ramp) * 1000);
         if (sent >= total || stopping) {
           clearInterval(timer);
           resolve();
@@ -414,7 +444,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     });
   } else {
     const deadline = setTimeout(() => { stopping = true; }, Math.min(endAt, 2 ** 31 - 1));
-    const client = async () => {
+    const client = async (_: unknown, k: number) => {
+      // With a ramp, client k joins k/connections of the way through it.
+      if (ramp > 0 && k > 0) await new Promise(resolve => setTimeout(resolve, (k * ramp * 1000) / connections));
       while (!stopping && sent < budget && since(performance.now()) < endAt) await send(since(performance.now()));
     };
     await Promise.all(Array.from({ length: connections }, client));
@@ -425,7 +457,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   // Every request sent gets its answer or its timeout.
   while (inFlight.size > 0) await Promise.all([...inFlight]);
   // The window is the schedule (with a rate) or the sending, extended to the last answer.
-  const scheduledEnd = mode === 'rate' && !aborted && !interrupted ? t0 + (sent * 1000) / options.rate! : t0;
+  const scheduledEnd = mode === 'rate' && !aborted && !interrupted ? t0 + scheduledTime(sent, options.rate!, ramp) * 1000 : t0;
   const end = Math.max(lastAnswer, scheduledEnd, sendingEnded);
   if (progressTimer) clearInterval(progressTimer);
   if (podTimer) clearInterval(podTimer);
@@ -444,7 +476,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   });
   return {
     target: { url: origin, path: options.request.path, ...(options.request.host ? { host: options.request.host } : {}), requestBytes: body.length },
-    load: { mode, ...(options.rate !== undefined ? { rate: options.rate } : {}), connections, ...(durationSeconds !== undefined ? { durationSeconds } : {}), ...(count !== undefined ? { count } : {}), timeoutSeconds },
+    load: { mode, ...(options.rate !== undefined ? { rate: options.rate } : {}), connections, ...(durationSeconds !== undefined ? { durationSeconds } : {}), ...(count !== undefined ? { count } : {}), ...(ramp > 0 ? { rampUpSeconds: ramp } : {}), timeoutSeconds },
     elapsedSeconds,
     requests: { sent, completed, ok, failed },
     throughput: { rps: round3(completed / elapsedSeconds), okRps: round3(ok / elapsedSeconds) },
@@ -466,7 +498,7 @@ export function errorRate(result: LoadTestResult): number {
 }
 
 /** A saturation run: the same request at increasing rates against one replica. */
-export interface SaturationOptions extends Omit<LoadTestOptions, 'rate' | 'count' | 'durationSeconds' | 'onProgress'> {
+export interface SaturationOptions extends Omit<LoadTestOptions, 'rate' | 'count' | 'durationSeconds' | 'rampUpSeconds' | 'onProgress'> {
   /** Requests per second of each step, ascending. */
   readonly rates: number[];
   /** Seconds of each step. */

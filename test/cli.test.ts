@@ -260,9 +260,10 @@ describe('cdk8s-kserve loadtest', () => {
       'give --from <folder> (an output folder of synth) or --data <request.json>', '--component (both) must be one of entry, transformer, predictor',
       '--rate (-1) must be a number above 0 and at most 100000']],
     [['loadtest', 'http://127.0.0.1:1', '--from', 'dist/prod', '--steps', '10,x', '--rate', '5'], [
-      '--steps (10,x) must be request rates separated by commas', '--steps sets the rates and runs each step for --duration: leave out --rate and --count',
+      '--steps (10,x) must be request rates separated by commas', '--steps sets the rates and runs each step for --duration: leave out --rate, --count and --ramp-up',
       '--steps needs --slo-p95 <ms>']],
     [['loadtest', 'http://127.0.0.1:1', '--from', 'dist/prod', '--peak-rps', '10', '--duration', 'soon'], ['--peak-rps goes with --steps', '--duration (soon) must be a number']],
+    [['loadtest', 'http://127.0.0.1:1', '--from', 'dist/prod', '--rate', '5', '--ramp-up', '40'], ['--ramp-up (40) must be from 0 to --duration (30)']],
     [['loadtest', 'http://127.0.0.1:1', '--from', '/nonexistent'], ['--from /nonexistent: cannot read /nonexistent/loadtest/targets.json']],
     [['loadtest', 'http://127.0.0.1:1', '--from', 'dist/prod', '--isvc', 'nope'], ['--isvc nope: dist/prod/loadtest/targets.json has default/test']],
   ])('usage errors %j: exit 2, every problem, the loadtest usage, nothing written', async (argv, messages) => {
@@ -337,7 +338,7 @@ describe('cdk8s-kserve loadtest', () => {
       for (const command of commands) {
         const argv = command.replace('npm run loadtest -- ', '').split(/\s+/)
           .map(a => a === 'http://127.0.0.1:8080' ? server!.url : a)
-          .map((a, i, all) => (all[i - 1] === '--duration' ? '0.5' : all[i - 1] === '--count' ? String(Math.min(Number(a), 40)) : a));
+          .map((a, i, all) => (all[i - 1] === '--duration' ? '0.5' : all[i - 1] === '--ramp-up' ? '0.25' : all[i - 1] === '--count' ? String(Math.min(Number(a), 40)) : a));
         const before = server.received.length;
         const r = await cli('loadtest', ...argv, '--out', outDir(), '--no-pods');
         expect([command, r.code, r.err.includes('usage:')]).toEqual([command, 0, false]);

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { KnativeMetric } from '../lib/autoscaling';
 import { adviseAutoscaling } from '../lib/autoscaling-advice';
-import { adviceFromSaturation, LoadTestError, percentile, runLoadTest, runSaturation } from '../lib/loadtest';
+import { adviceFromSaturation, LoadTestError, percentile, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
 import { countPods, podSampleArgs } from '../lib/pod-sampler';
 import { KubeApiStub, startKubeApiStub, StubPod } from './kube-api-stub';
 import { closeAll, Received, startV2Server, V2Server } from './v2-server';
@@ -90,6 +90,40 @@ describe('runLoadTest', () => {
     expect(percentile(gaps, 50)).toBeGreaterThan(12);
     expect(percentile(gaps, 50)).toBeLessThan(38);
   }, 20_000);
+
+  test('a ramp-up grows the rate evenly from 0: a quarter of full load in its first half, then full', async () => {
+    server = await startV2Server(undefined, { latencyMs: 5 });
+    const r = await runLoadTest({ request: { url: server.url, path: PATH, body: EXAMPLE }, rate: 40, rampUpSeconds: 2, durationSeconds: 3 });
+    // 40 × 2 / 2 during the ramp, then 40 in the last second.
+    expect(r.requests.sent).toBe(80);
+    expect(server.received).toHaveLength(80);
+    const perSecond = [0, 0, 0];
+    for (const x of server.received) perSecond[Math.min(2, Math.floor((x.arrivedAt - server.received[0].arrivedAt) / 1000))]++;
+    // Due by 1 s: 40 × 1² / 4 = 10; by 2 s: 40; by 3 s: 80.
+    expect(Math.abs(perSecond[0] - 10)).toBeLessThanOrEqual(2);
+    expect(Math.abs(perSecond[1] - 30)).toBeLessThanOrEqual(2);
+    expect(Math.abs(perSecond[2] - 40)).toBeLessThanOrEqual(2);
+    expect(r.load.rampUpSeconds).toBe(2);
+  }, 20_000);
+
+  test('a ramp-up with a concurrency starts the clients one after another', async () => {
+    server = await startV2Server(undefined, { latencyMs: 20 });
+    await runLoadTest({ request: { url: server.url, path: PATH, body: EXAMPLE }, connections: 4, rampUpSeconds: 0.8, durationSeconds: 1.2 });
+    // Requests at the server at once, at its most, within each fifth of a second: one client more each time.
+    const t0 = server.received[0].arrivedAt;
+    const inFlightAt = (t: number) => server!.received.filter(x => x.arrivedAt - t0 <= t && t < x.arrivedAt - t0 + x.serverMs!).length;
+    const most = (from: number, to: number) => Math.max(...Array.from({ length: (to - from) / 5 }, (_, i) => inFlightAt(from + i * 5)));
+    expect([most(40, 160), most(240, 360), most(440, 560), most(640, 760), most(900, 1100)]).toEqual([1, 2, 3, 4, 4]);
+  }, 20_000);
+
+  test('the rate schedule: scheduledTime is the inverse of scheduledCount, with and without a ramp', () => {
+    for (const [rate, ramp] of [[40, 0], [40, 2], [7, 3.5]]) {
+      for (let i = 0; i < 200; i++) expect(scheduledCount(scheduledTime(i, rate, ramp), rate, ramp)).toBeCloseTo(i, 9);
+      // Continuous at the end of the ramp, and full rate after it.
+      expect(scheduledCount(ramp + 1, rate, ramp) - scheduledCount(ramp, rate, ramp)).toBeCloseTo(rate, 9);
+    }
+    expect(scheduledCount(1, 40, 2)).toBe(10);
+  });
 
   test('a concurrency keeps that many requests in flight and no more; a count ends the run', async () => {
     server = await startV2Server(undefined, { latencyMs: 20 });

@@ -10,6 +10,8 @@ export interface Received {
   readonly body: string;
   /** When it arrived (performance.now() of this process). */
   readonly arrivedAt: number;
+  /** The client's port: one per connection. */
+  readonly clientPort: number;
   /** The status it answered with (set when it answers). */
   status?: number;
   /** Milliseconds from the request's arrival to the end of its answer, as the server saw it. */
@@ -73,7 +75,7 @@ export async function startV2Server(respond?: (r: Received) => { status: number;
     const chunks: Buffer[] = [];
     req.on('data', c => chunks.push(c));
     req.on('end', async () => {
-      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), arrivedAt: arrived };
+      const r: Received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), arrivedAt: arrived, clientPort: req.socket.remotePort ?? 0 };
       received.push(r);
       const n = received.length;
       const rate = options.errorRate ?? 0;
