@@ -403,8 +403,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   };
   if (options.pods) {
     podSampling = samplePodsOnce();
+    let busy = true;
+    podSampling = podSampling.finally(() => { busy = false; });
     podTimer = setInterval(() => {
-      podSampling = podSampling.then(samplePodsOnce);
+      // A slow API server skips samples rather than queueing them behind each other.
+      if (busy) return;
+      busy = true;
+      podSampling = samplePodsOnce().finally(() => { busy = false; });
     }, (options.pods.intervalSeconds ?? 5) * 1000);
   }
 

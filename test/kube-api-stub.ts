@@ -26,7 +26,7 @@ export interface KubeApiStub {
  * core group (pods only) and `GET /api/v1/namespaces/{ns}/pods`, answered by `pods()` (called on
  * each list, so the count can change during a test).
  */
-export async function startKubeApiStub(pods: (query: number) => StubPod[]): Promise<KubeApiStub> {
+export async function startKubeApiStub(pods: (query: number) => StubPod[], options: { readonly listDelayMs?: number } = {}): Promise<KubeApiStub> {
   const podQueries: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
@@ -43,6 +43,10 @@ export async function startKubeApiStub(pods: (query: number) => StubPod[]): Prom
     }
     if (list) {
       podQueries.push(`${list[1]}?${url.searchParams.get('labelSelector') ?? ''}`);
+      if (options.listDelayMs) {
+        setTimeout(() => json(200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] }), options.listDelayMs);
+        return;
+      }
       const items = pods(podQueries.length).map(p => ({
         apiVersion: 'v1', kind: 'Pod',
         metadata: { name: p.name, namespace: list[1], labels: p.labels, ...(p.deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },

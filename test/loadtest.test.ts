@@ -268,6 +268,20 @@ describe('runLoadTest', () => {
     expect(r.requests.ok).toBe(64);
   }, 30_000);
 
+  test('pods: a slow API server skips samples instead of queueing them, so the run ends on time', async () => {
+    kube = await startKubeApiStub(() => [], { listDelayMs: 1200 });
+    server = await startV2Server();
+    const started = Date.now();
+    const r = await runLoadTest({
+      request: { url: server.url, path: PATH, body: EXAMPLE }, rate: 10, durationSeconds: 2,
+      pods: { namespace: 'default', inferenceService: 'test', components: ['predictor'], intervalSeconds: 1, kubeconfig: kube.kubeconfig },
+    });
+    // Samples at 0 and about 1.2 s (the 1 s tick is skipped while the first waits), and one at the end.
+    expect(r.pods.samples.length).toBeLessThanOrEqual(3);
+    expect(kube.podQueries.length).toBe(r.pods.samples.length);
+    expect(Date.now() - started).toBeLessThan(2000 + 2 * 1200 + 1500);
+  }, 20_000);
+
   test('pods: no cluster or no kubectl leaves them uncounted, with the reason, and the run goes on', async () => {
     kube = await startKubeApiStub(() => []);
     const kubeconfig = kube.kubeconfig;
