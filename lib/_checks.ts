@@ -4,8 +4,11 @@
  * Fields are named by their output path, `spec.predictor.minReplicas`.
  */
 import { IConstruct } from 'constructs';
+import * as path from 'path';
+import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
 import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from './image-digests';
+import { canonicalHeaderName } from './logger';
 import { DeploymentMode, RULES } from './rules';
 import { FindingList } from './validation';
 import { SchemaName, specViolations } from './_schema';
@@ -131,8 +134,38 @@ function featureFlag(out: FindingList, field: string, value: unknown, flag: stri
     { scope, fix: `set ${flag}: enabled in the config-features ConfigMap of knative-serving` });
 }
 
+/**
+ * The volume mount paths Knative rejects, compared after Go's `path.Clean`: `/`, `/dev` and
+ * `/dev/log` always, and `/tmp`, `/var`, `/var/log` up to 1.12 (knative/serving knative-v1.10.1
+ * pkg/apis/serving/k8s_validation.go:43-50, checked for every container at :668-672; the list
+ * shrank in knative-v1.13.0, knative/serving#14686).
+ */
+export function reservedMountPaths(knative: KnativeVersion): string[] {
+  return knative.isAtLeast(KnativeVersion.V1_13) ? ['/', '/dev', '/dev/log'] : ['/', '/dev', '/dev/log', '/tmp', '/var', '/var/log'];
+}
+
+/** A path as Go's `path.Clean` leaves it: `/tmp/` and `//tmp/.` are `/tmp`. */
+function cleanPath(p: string): string {
+  const clean = path.posix.normalize(p);
+  return clean.length > 1 ? clean.replace(/\/+$/, '') : clean;
+}
+
+/** Volume mounts Knative rejects in a container (see `reservedMountPaths`). */
+function checkMountPaths(out: FindingList, field: string, mounts: unknown, knative: KnativeVersion, scope: IConstruct): void {
+  if (!Array.isArray(mounts)) return;
+  const reserved = reservedMountPaths(knative);
+  mounts.forEach((m: unknown, i: number) => {
+    const mountPath = (m as Json | null)?.mountPath;
+    if (typeof mountPath !== 'string' || mountPath === '' || !reserved.includes(cleanPath(mountPath))) return;
+    const freedLater = ['/tmp', '/var', '/var/log'].includes(cleanPath(mountPath));
+    out.add(RULES.KNATIVE_RESERVED, `${field}.volumeMounts[${i}].mountPath`, mountPath, `must not be one of ${reserved.join(', ')}: Knative ${knative} reserves them and rejects the Knative Service`,
+      { scope, fix: freedLater ? 'mount it elsewhere (the security option tmpDir, /scratch by default, is a writable directory every Knative accepts), or set knativeVersion to 1.13 or newer if the cluster runs it' : 'mount it elsewhere' });
+  });
+}
+
 /** The checks every pod-like spec gets: containers, ports, env, resources, images, feature-gated fields. */
-function checkPod(out: FindingList, pod: Json, base: string, containers: ContainerAt[], knative: boolean, scope: IConstruct): void {
+function checkPod(out: FindingList, pod: Json, base: string, containers: ContainerAt[], knativeVersion: KnativeVersion | undefined, scope: IConstruct): void {
+  const knative = knativeVersion !== undefined;
   const serving = containers.filter(x => !x.init);
   const ports = serving.flatMap(x => (x.c.ports ?? []).map((p: Json, i: number) => ({ p, field: `${x.field}.ports[${i}]` })));
   if (ports.length > 1) {
@@ -159,6 +192,7 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
     });
     const added = c.securityContext?.capabilities?.add;
     if (Array.isArray(added) && added.length > 0) featureFlag(out, `${field}.securityContext.capabilities.add`, added, 'kubernetes.containerspec-addcapabilities', scope);
+    if (knativeVersion) checkMountPaths(out, field, c.volumeMounts, knativeVersion, scope);
     checkResources(out, `${field}.resources`, c.resources, scope);
   }
   if (knative) {
@@ -277,6 +311,8 @@ function checkAnnotations(out: FindingList, field: string, annotations: Json | u
 export interface IsvcCheckContext {
   readonly version: KServeVersion;
   readonly mode: DeploymentMode;
+  /** The Knative Serving the cluster runs (Knative mode). */
+  readonly knative: KnativeVersion;
   readonly isvc: IConstruct;
   /** The construct written as `spec.predictor`. */
   readonly predictor: IConstruct;
@@ -287,14 +323,48 @@ export interface IsvcCheckContext {
   readonly renderedStorageUris: { uri: string; partsChecked: boolean }[];
 }
 
-/** The schema an InferenceService of this version is checked against. */
+/** The patch release of each KServe minor whose InferenceService CRD is in ../shared/crds (the last of the minor). */
+const KSERVE_CRD_RELEASE: Record<number, string> = {
+  11: '0.11.2', 12: '0.12.1', 13: '0.13.1', 14: '0.14.1', 15: '0.15.2', 16: '0.16.0', 17: '0.17.1', 18: '0.18.1', 19: '0.19.0', 20: '0.20.0',
+};
+
+/** The schema an InferenceService of this version is checked against: the minor's own CRD. */
 function isvcSchema(version: KServeVersion): SchemaName {
-  return version.isAtLeast(KServeVersion.V0_12) ? 'kserve-v0.20.0' : 'kserve-v0.11.2';
+  return `kserve-v${KSERVE_CRD_RELEASE[version.minor]}` as SchemaName;
 }
 
-/** The Knative schema paired with a KServe version. */
-function knativeSchema(version: KServeVersion): SchemaName {
-  return version.isAtLeast(KServeVersion.V0_12) ? 'knative-serving-v1.21.1' : 'knative-serving-v1.10.1';
+/** The Knative Service schema nearest a Knative version (the CRDs at hand: 1.10.1, 1.15.2, 1.21.1). */
+function knativeSchema(knative: KnativeVersion): SchemaName {
+  if (!knative.isAtLeast(KnativeVersion.V1_13)) return 'knative-serving-v1.10.1';
+  if (!knative.isAtLeast(KnativeVersion.V1_17)) return 'knative-serving-v1.15.2';
+  return 'knative-serving-v1.21.1';
+}
+
+const UNKNOWN_FIELD = 'is not a field here';
+
+/**
+ * Schema violations of an InferenceService spec for its version; an unknown field that a later
+ * KServe version has says which version added it.
+ */
+function isvcSchemaViolations(spec: Json, version: KServeVersion): { field: string; value: unknown; expected: string; fix?: string }[] {
+  const release = KSERVE_CRD_RELEASE[version.minor];
+  const unknownIn = new Map<KServeVersion, Set<string>>();
+  const unknownFields = (v: KServeVersion) => {
+    let set = unknownIn.get(v);
+    if (!set) {
+      set = new Set(specViolations(spec, isvcSchema(v)).filter(x => x.expected.startsWith(UNKNOWN_FIELD)).map(x => x.field));
+      unknownIn.set(v, set);
+    }
+    return set;
+  };
+  return specViolations(spec, isvcSchema(version)).map(v => {
+    const where = `(InferenceService schema of KServe ${release})`;
+    if (!v.expected.startsWith(UNKNOWN_FIELD)) return { ...v, expected: `${v.expected} ${where}` };
+    const first = KServeVersion.ALL.find(later => later.minor > version.minor && !unknownFields(later).has(v.field));
+    return first
+      ? { ...v, expected: `is not a field of KServe ${version} ${where}: KServe ${first} is the first version that has it`, fix: `set kserveVersion to ${first} or newer if the cluster runs it, or leave the field out` }
+      : { ...v, expected: `${v.expected} ${where}` };
+  });
 }
 
 /** Durations Knative accepts in annotations: Go syntax, reduced to seconds. */
@@ -464,6 +534,17 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
     if (logger.storage && !(logger.storage.path && logger.storage.parameters && logger.storage.key)) {
       out.add(RULES.LOGGER, `${base}.logger.storage`, logger.storage, 'must set path, parameters and key ("invalid logger storage configuration")', { scope });
     }
+    const headers: unknown = logger.metadataHeaders;
+    if (Array.isArray(headers)) {
+      headers.forEach((h: unknown, i: number) => {
+        if (typeof h === 'string' && canonicalHeaderName(h) !== h) {
+          out.add(RULES.LOGGER_METADATA, `${base}.logger.metadataHeaders[${i}]`, h, `is never matched: KServe's logger compares it with header names in Go's canonical form (kserve v0.20.0 pkg/logger/handler.go:133-137)`,
+            { scope, fix: `write ${JSON.stringify(canonicalHeaderName(h))}` });
+        } else if (typeof h === 'string' && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h)) {
+          out.add(RULES.LOGGER_METADATA, `${base}.logger.metadataHeaders[${i}]`, h, 'must be an HTTP header name (letters, digits and -)', { scope });
+        }
+      });
+    }
     if (grpc) {
       out.add(RULES.LOGGER_GRPC, `${base}.logger`, logger.mode, 'logs nothing: the predictor serves gRPC and the logger agent only proxies HTTP',
         { scope, fix: 'log at the transformer, or serve TritonProtocol.V2' });
@@ -476,7 +557,7 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
   if (role === 'predictor' && spec.model) containers.push({ c: spec.model, field: `${base}.model` });
   (spec.containers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.containers[${i}]` }));
   (spec.initContainers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.initContainers[${i}]`, init: true }));
-  checkPod(out, spec, base, containers, knative, scope);
+  checkPod(out, spec, base, containers, knative ? ctx.knative : undefined, scope);
   for (const { c, field } of containers) {
     (c.env ?? []).forEach((e: Json, i: number) => {
       if (e.name === 'PYTHONPATH') {
@@ -593,6 +674,11 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
       out.add(RULES.NGC_TAG_RESOLUTION, 'spec.predictor.model (runtime kserve-tritonserver)', `nvcr.io/nvidia/tritonserver:${model.runtimeVersion ?? '23.05-py3'}`, 'is on nvcr.io, whose tags Knative cannot resolve to digests',
         { scope: pScope, fix: 'add nvcr.io to registries-skipping-tag-resolving in Knative\'s config-deployment (KServe 0.20\'s installer does), then Validation.suppress(scope, \'ngc-tag-resolution\', reason)' });
     }
+    if (defaultRuntime && mode === DeploymentMode.KNATIVE) {
+      out.add(RULES.TRITON_RUNTIME_PRIVILEGED, 'spec.predictor.model.runtime', model.runtime ?? 'kserve-tritonserver (chosen by KServe)',
+        `sets securityContext.privileged: false on KServe ${version}, which KServe merges into the container and Knative ${ctx.knative} rejects ("must not set the field(s): privileged")`,
+        { scope: pScope, fix: 'run Knative Serving 1.17 or newer (knative/serving#15643) and set knativeVersion, or name a ServingRuntime of your own without privileged in runtime' });
+    }
     if (typeof model.storageUri === 'string') {
       const partsChecked = ctx.renderedStorageUris.some(r => r.uri === model.storageUri && r.partsChecked);
       checkStorageUri(out, 'spec.predictor.model.storageUri', model.storageUri, version, pScope, partsChecked);
@@ -639,20 +725,23 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     checkComponent(out, transformer, 'spec.transformer', tScope, annotations, ctx, false);
   }
 
-  // The CRD schema, for everything including JSON-patched fields.
-  for (const v of specViolations(spec, isvcSchema(version))) {
+  // The CRD schema, for everything including JSON-patched fields; a field a rule above already
+  // reported (autoScaling before 0.15, storageUris before 0.16) is not reported again.
+  const reported = new Set(out.findings.map(f => f.field));
+  for (const v of isvcSchemaViolations(spec, version)) {
+    if (reported.has(v.field)) continue;
     const canary = /^spec\.canary\[(\d+)\]/.exec(v.field);
     const scope = v.field.startsWith('spec.predictor') ? pScope : v.field.startsWith('spec.transformer') ? ctx.transformer ?? ctx.isvc
       : canary ? ctx.canaries[Number(canary[1])] ?? ctx.isvc : ctx.isvc;
-    out.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (InferenceService schema of KServe ${isvcSchema(version).slice(8)})`, { scope });
+    out.add(RULES.SCHEMA, v.field, v.value, v.expected, { scope, fix: v.fix });
   }
 }
 
 /** Checks a synthesized Knative Service (the message dumper): Knative admission, resources, images, schema. */
-export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, scope: IConstruct): void {
+export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, knativeVersion: KnativeVersion, scope: IConstruct): void {
   checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, 'knative-service');
-  const knative = out.with({ kserveVersion: version, deploymentMode: DeploymentMode.KNATIVE });
-  const pod = checkTemplate(knative, obj, true, scope);
+  const knative = out.with({ kserveVersion: version, deploymentMode: DeploymentMode.KNATIVE, knativeVersion });
+  const pod = checkTemplate(knative, obj, knativeVersion, scope);
   const base = 'spec.template.spec';
   const timeout = pod.timeoutSeconds;
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 0 && timeout <= 600)) {
@@ -662,7 +751,7 @@ export function checkKnativeService(out: FindingList, obj: Json, version: KServe
   if (cc !== undefined && !(Number.isInteger(cc) && cc >= 0 && cc <= 1000)) {
     knative.add(RULES.CONTAINER_CONCURRENCY, `${base}.containerConcurrency`, cc, 'must be a whole number from 0 to 1000', { scope });
   }
-  const schema = knativeSchema(version);
+  const schema = knativeSchema(knativeVersion);
   for (const v of specViolations(obj.spec ?? {}, schema)) {
     knative.add(RULES.SCHEMA, v.field, v.value, `${v.expected} (Knative Service schema of Knative ${schema.slice(17)})`, { scope });
   }
@@ -670,7 +759,7 @@ export function checkKnativeService(out: FindingList, obj: Json, version: KServe
 }
 
 /** Checks the pod template of a Knative Service or Deployment: containers, resources, images. Returns the pod spec. */
-function checkTemplate(out: FindingList, obj: Json, knative: boolean, scope: IConstruct): Json {
+function checkTemplate(out: FindingList, obj: Json, knative: KnativeVersion | undefined, scope: IConstruct): Json {
   const pod: Json = obj.spec?.template?.spec ?? {};
   const base = 'spec.template.spec';
   const containers: ContainerAt[] = [
@@ -684,5 +773,5 @@ function checkTemplate(out: FindingList, obj: Json, knative: boolean, scope: ICo
 
 /** Checks a synthesized Deployment (the message dumper in Standard mode): containers, resources, images. */
 export function checkDeployment(out: FindingList, obj: Json, scope: IConstruct): void {
-  checkTemplate(out, obj, false, scope);
+  checkTemplate(out, obj, undefined, scope);
 }

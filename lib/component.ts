@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { KnativeMetric, KnativeScaling, knativeAnnotations, StandardScaling } from './autoscaling';
 import { Construct } from 'constructs';
 import { KServeVersion } from './kserve-version';
-import { LoggerOptions, renderLogger } from './logger';
+import { LoggerOptions, RenderedLogger, renderLogger } from './logger';
 import { DeploymentMode, RULES } from './rules';
 import { ContainerSecurity, podSecurityContext, renderPullSecrets } from './security';
 import { checkSignature, ModelSignature, V2Datatype } from './signature';
@@ -148,7 +148,7 @@ export interface ComponentExtension {
   annotations?: Record<string, string>;
   nodeSelector?: Record<string, string>;
   serviceAccountName?: string;
-  logger?: { url: string; mode: string };
+  logger?: RenderedLogger;
   automountServiceAccountToken?: boolean;
   imagePullSecrets?: { name: string }[];
   securityContext?: Record<string, unknown>;
@@ -168,7 +168,7 @@ export interface RenderedComponent {
  * set through JSON patches are checked the same way.
  * @internal
  */
-export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined, mode: DeploymentMode, conflict: (key: string, value: string) => void): RenderedComponent {
+export function renderComponent(options: ComponentOptions, logger: LoggerOptions | undefined, mode: DeploymentMode, version: KServeVersion, conflict: (key: string, value: string) => void): RenderedComponent {
   const { minReplicas, maxReplicas, containerConcurrency } = options;
   // Fractional seconds are written as they are and reported by the timeout rule.
   const timeout = options.timeout?.toSeconds({ integral: false });
@@ -181,7 +181,7 @@ export function renderComponent(options: ComponentOptions, logger: LoggerOptions
     annotations: options.annotations,
     nodeSelector: options.nodeSelector,
     serviceAccountName: options.serviceAccountName,
-    logger: renderLogger(logger),
+    logger: renderLogger(logger, version),
     automountServiceAccountToken: options.automountServiceAccountToken ?? false,
     // Knative gates a pod securityContext behind kubernetes.podspec-securitycontext (§3.3).
     securityContext: mode === DeploymentMode.STANDARD ? podSecurityContext(options.security) : undefined,
@@ -249,7 +249,7 @@ export abstract class InferenceServiceComponent extends Construct {
         }
       }
     }
-    const rendered = renderComponent(options, logger, ctx.deploymentMode, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
+    const rendered = renderComponent(options, logger, ctx.deploymentMode, ctx.kserveVersion, (key, value) => out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, value,
       'must not be set beside the knative prop that writes it', { scope: this, fix: 'set it once, in knative' }));
     const imagePullSecrets = renderPullSecrets(options.imagePullSecrets, out, this);
     return imagePullSecrets ? { ...rendered, fields: { ...rendered.fields, imagePullSecrets } } : rendered;

@@ -3,6 +3,7 @@ import { AzureBlobCreds } from './azure-blob-creds';
 import { InferenceService, WrittenPredictor } from './inference-service';
 import { ILoggerSink } from './logger';
 import { MessageDumper } from './message-dumper';
+import { KServeVersion } from './kserve-version';
 import { DeploymentMode } from './rules';
 import { exampleRequest, ModelSignature, V2InferenceRequest } from './signature';
 import { TritonProtocol } from './triton-predictor';
@@ -11,8 +12,8 @@ import { TritonProtocol } from './triton-predictor';
 export interface ComponentEndpoint {
   /** What it is: `InferenceService`, `transformer`, `predictor`, `canary`, `latest revision`, `previous revision`. */
   readonly role: string;
-  /** The host clients put in the `Host` header at the ingress gateway. */
-  readonly host: string;
+  /** The host clients put in the `Host` header at the ingress gateway; none for a part the ingress does not reach. */
+  readonly host?: string;
   /** The in-cluster URL (no ingress), when the part has its own Service. */
   readonly internalUrl?: string;
   /** Path of a v2 inference call. */
@@ -67,12 +68,22 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
   const inferPath = `/v2/models/${isvc.name}/infer`;
   const knative = isvc.deploymentMode === DeploymentMode.KNATIVE;
   const predictorExample = isvc.transformer ? examples.predictor?.file : examples.entry?.file;
+  // The top-level host routes to the transformer if there is one, else the predictor.
+  const topHost = knative ? `${isvc.name}.${isvc.namespace}.${isvc.ingressDomain}` : `${isvc.name}-${isvc.namespace}.${isvc.ingressDomain}`;
   const components: ComponentEndpoint[] = [];
-  if (isvc.transformer) components.push({ role: 'transformer', ...hostOf(isvc, isvc.transformerServiceName), inferPath, exampleFile: examples.entry?.file });
+  if (isvc.transformer) {
+    const own = hostOf(isvc, isvc.transformerServiceName);
+    // Standard mode: KServe's Ingress routes <isvc>-transformer-<ns>.<domain> to the predictor
+    // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/kube_ingress_reconciler.go:278,
+    // v0.11.2 :198), so the transformer is reached through the top-level host only.
+    components.push({ role: 'transformer', host: knative ? own.host : topHost, internalUrl: own.internalUrl, inferPath, exampleFile: examples.entry?.file });
+  }
   components.push({ role: 'predictor', ...hostOf(isvc, isvc.predictorServiceName), inferPath, exampleFile: predictorExample });
   const wiring = isvc._wiring;
   if (wiring.canary?.name) {
-    components.push({ role: 'canary', ...hostOf(isvc, `${isvc.name}-${wiring.canary.name}-predictor`), inferPath, exampleFile: predictorExample });
+    // A 0.20 Standard canary has its own Service but no Ingress rule: in-cluster only (kserve.md Corrections 3).
+    const object = `${isvc.name}-${wiring.canary.name}-predictor`;
+    components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, inferPath, exampleFile: predictorExample });
   }
   if (knative && isvc.tagRouting) {
     const predictor = isvc.predictorServiceName;
@@ -81,10 +92,7 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
       components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, inferPath, exampleFile: predictorExample });
     }
   }
-  // The top-level host routes to the transformer if there is one, else the predictor.
-  const top = knative
-    ? { host: `${isvc.name}.${isvc.namespace}.${isvc.ingressDomain}`, internalUrl: isvc.internalUrl }
-    : { host: `${isvc.name}-${isvc.namespace}.${isvc.ingressDomain}`, internalUrl: components[0].internalUrl };
+  const top = { host: topHost, internalUrl: knative ? isvc.internalUrl : components[0].internalUrl };
   const entry: ComponentEndpoint = { role: 'InferenceService', ...top, inferPath, exampleFile: examples.entry?.file };
   return { entry, components: [entry, ...components] };
 }
@@ -130,8 +138,9 @@ export function mermaidDiagram(isvc: InferenceService): string {
   const predictorNodes: [string, WrittenPredictor, string | undefined][] = [];
   const percent = wiring.candidatePercent;
   if (wiring.canary) {
-    predictorNodes.push(['predictor', wiring.predictor, percent === undefined ? undefined : `${100 - percent} %`]);
-    predictorNodes.push(['canary', wiring.canary, percent === undefined ? undefined : `${percent} %`]);
+    // A 0.20 Standard canary gets no traffic from the ingress or the transformer: no edge to it.
+    predictorNodes.push(['predictor', wiring.predictor, undefined]);
+    predictorNodes.push(['canary', wiring.canary, undefined]);
   } else if (wiring.stable) {
     predictorNodes.push(['predictor', wiring.predictor, `latest revision: ${percent} %`]);
     predictorNodes.push(['stable', wiring.stable, `previous revision: ${100 - (percent ?? 0)} %`]);
@@ -141,7 +150,8 @@ export function mermaidDiagram(isvc: InferenceService): string {
   for (const [id, p] of predictorNodes) {
     const object = p.name === undefined ? isvc.predictorServiceName : `${isvc.name}-${p.name}-predictor`;
     const what = id === 'stable' ? 'stable version' : id === 'canary' ? 'canary' : 'predictor';
-    node(id, box, `${what}: Triton ${p.construct.protocol}`, knative ? `Knative Service ${object}` : `Deployment ${object}`, p.construct.node.path);
+    node(id, box, `${what}: Triton ${p.construct.protocol}`, knative ? `Knative Service ${object}` : `Deployment ${object}`,
+      ...id === 'canary' ? ['dark launch: in-cluster only'] : [], p.construct.node.path);
   }
   let upstream = 'ingress';
   if (isvc.transformer) {
@@ -150,6 +160,7 @@ export function mermaidDiagram(isvc: InferenceService): string {
     upstream = 'transformer';
   }
   for (const [id, , share] of predictorNodes) {
+    if (id === 'canary') continue;
     const via = upstream === 'transformer' ? `${grpc ? 'v2 gRPC' : 'v2 REST'} ${isvc.predictorServiceName}.${isvc.namespace}` : undefined;
     const text = [via, share].filter((x): x is string => x !== undefined);
     lines.push(`  ${upstream} -->${text.length > 0 ? `|${label(...text)}|` : ''} ${id}`);
@@ -199,6 +210,23 @@ export function mermaidDiagram(isvc: InferenceService): string {
 /** The shell line that sets ID to a fresh request id. */
 const NEW_ID = 'ID=$(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)';
 
+/**
+ * Prints the whole `event_display` events (each begins with a `cloudevents.Event` line) that
+ * contain `$ID`: as their id (`ce-id`) or in their `metadata` extension (`X-Request-Id`).
+ */
+export const EVENTS_WITH_ID = `awk -v id="\${ID}" '/cloudevents\\.Event/ { if (index(e, id)) printf "%s", e; e = "" } { e = e $0 "\\n" } END { if (index(e, id)) printf "%s", e }'`;
+
+/** Which of an InferenceService's logged events carry the client's request id, and why. */
+function correlation(isvc: InferenceService): string {
+  if (!isvc.transformer) return 'The predictor\'s logged events take their id from `ce-id`.';
+  if (isvc._wiring.predictorLogsRequestId) {
+    return 'The transformer\'s logged events take their id from `ce-id`; the predictor\'s get fresh ids but record the `X-Request-Id` the transformer forwards in their `metadata` (`logger.metadataHeaders`), so the command under "Watch" finds both hops:';
+  }
+  return isvc.kserveVersion.isAtLeast(KServeVersion.V0_14)
+    ? 'The transformer\'s logged events take their id from `ce-id`; the predictor\'s get fresh ids, and without `X-Request-Id` in `logger.metadataHeaders` nothing in them names the request:'
+    : `The transformer's logged events take their id from \`ce-id\`; the predictor's get fresh ids and nothing that names the request: the transformer forwards only \`x-request-id\`, and KServe ${isvc.kserveVersion} cannot record it (\`logger.metadataHeaders\` is new in 0.14):`;
+}
+
 /** A curl call of a v2 endpoint with the headers KServe and the logger use. */
 function curl(url: string, host: string | undefined, file: string | undefined): string {
   const lines = [
@@ -236,12 +264,20 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push('| part | `Host` header at the ingress | in-cluster URL | inference path | example request |');
   out.push('| --- | --- | --- | --- | --- |');
   for (const c of e.components) {
-    out.push(`| ${c.role} | \`${c.host}\` | ${c.internalUrl ? `\`${c.internalUrl}\`` : '-'} | \`${c.inferPath}\` | ${c.exampleFile ? `\`example_inputs/${c.exampleFile}\`` : '-'} |`);
+    out.push(`| ${c.role} | ${c.host ? `\`${c.host}\`` : '- (no route at the ingress)'} | ${c.internalUrl ? `\`${c.internalUrl}\`` : '-'} | \`${c.inferPath}\` | ${c.exampleFile ? `\`example_inputs/${c.exampleFile}\`` : '-'} |`);
   }
   const sinks = [...new Set([isvc._wiring.transformerLogger, isvc._wiring.predictor.logger, isvc._wiring.canary?.logger, isvc._wiring.stable?.logger].filter((s): s is ILoggerSink => s !== undefined))];
   for (const s of sinks) out.push(`| logger sink | - | \`${s.loggerUrl}\` | CloudEvents \`POST /\` | - |`);
   const notes: string[] = [];
   if (!knative) notes.push(`Standard-mode hosts follow KServe's default \`ingress.domainTemplate\` (\`{{ .Name }}-{{ .Namespace }}.{{ .IngressDomain }}\`); a changed template changes them.`);
+  if (!knative && isvc.transformer) {
+    notes.push(`\`${isvc.transformerServiceName}-${ns}.${isvc.ingressDomain}\` exists too, but KServe's Ingress routes it to the predictor, not the transformer (kserve v0.20.0 and v0.11.2 \`kube_ingress_reconciler.go\`, \`generateRule(transformerHost, predictorName, ...)\`): call the transformer through the InferenceService host.`);
+  }
+  const canary = e.components.find(c => c.role === 'canary');
+  if (canary && isvc._wiring.canary) {
+    const pods = isvc._wiring.canary.minReplicas ?? 1;
+    notes.push(`The canary \`${isvc._wiring.canary.name}\` is a dark launch: on KServe ${isvc.kserveVersion} in Standard mode \`trafficPercent\` (${isvc._wiring.canaryTrafficPercent} %) only sizes it, and the Ingress and the transformer send every request to the stable predictor. It runs ${pods} pod${pods === 1 ? '' : 's'} and answers in-cluster at \`${canary.internalUrl}\` (below); it gets no client traffic.`);
+  }
   if (knative && isvc.tagRouting) notes.push('Tag hosts (`latest-`, `prev-`) follow Knative\'s default `tag-template`.');
   if (!e.entry.exampleFile) {
     notes.push(`No example request: give ${isvc.transformer ? 'the transformer' : 'the predictor'} a \`signature\` to generate \`example_inputs/${isvc.name}.json\`.`);
@@ -266,7 +302,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
     out.push(`The predictor serves gRPC (v2): call \`inference.GRPCInferenceService/ModelInfer\` on \`${e.entry.host}\` with a gRPC client such as grpcurl; the curl commands below apply to REST predictors only${isvc.transformer ? ', except the transformer, which serves REST' : ''}.`);
     out.push('');
   }
-  out.push(`From this folder, call the InferenceService (${isvc.transformer ? 'transformer, then predictor' : 'predictor'}); the same id goes in \`x-request-id\` and \`ce-id\`, so the logged CloudEvents carry it:`);
+  out.push(`From this folder, call the InferenceService (${isvc.transformer ? 'transformer, then predictor' : 'predictor'}); the same id goes in \`x-request-id\` and \`ce-id\`. ${correlation(isvc)}`);
   out.push('');
   out.push(code('sh', curl(`http://\${INGRESS_HOST}:\${INGRESS_PORT}${e.entry.inferPath}`, e.entry.host, e.entry.exampleFile)));
   out.push('');
@@ -278,7 +314,17 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
     out.push('');
   }
   for (const c of e.components.filter(x => ['canary', 'latest revision', 'previous revision'].includes(x.role))) {
-    out.push(`The ${c.role} alone: the same call with \`-H "Host: ${c.host}"\`.`);
+    if (c.host) {
+      out.push(`The ${c.role} alone: the same call with \`-H "Host: ${c.host}"\`.`);
+    } else {
+      out.push(`The ${c.role} alone, which no ingress host reaches: forward a local port to its Service (in-cluster clients call \`${c.internalUrl}${c.inferPath}\`):`);
+      out.push('');
+      out.push(code('sh', [
+        `kubectl -n ${ns} port-forward service/${c.internalUrl!.replace(/^http:\/\//, '').split('.')[0]} 8082:80`,
+        '# in another shell, from this folder:',
+        curl(`http://127.0.0.1:8082${c.inferPath}`, undefined, c.exampleFile),
+      ].join('\n')));
+    }
     out.push('');
   }
   out.push('The same call with the package CLI, which checks the request, prints the response and the latency:');
@@ -322,7 +368,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   for (const s of sinks) {
     if (s instanceof MessageDumper) {
       const selector = s.deploymentMode === DeploymentMode.KNATIVE ? `serving.knative.dev/service=${s.name}` : `app.kubernetes.io/instance=${s.name}`;
-      kubectl.push(`kubectl -n ${s.namespace} logs -l ${selector} -c event-display --tail=200 | grep -B 2 -A 20 "\${ID}"   # the logged request and response`);
+      kubectl.push(`kubectl -n ${s.namespace} logs -l ${selector} -c event-display --tail=1000 | ${EVENTS_WITH_ID}   # every logged event that carries \${ID}`);
     }
   }
   kubectl.push(`kubectl delete -f ${file}   # everything in this file; with GitOps, remove it from Git instead`);
@@ -339,14 +385,28 @@ export interface PlacedInferenceService {
   readonly examples: ExampleInputs;
 }
 
+/** An object several charts define alike, written once. */
+export interface SharedObjectPlacement {
+  /** `serving.knative.dev/v1 Service default/message-dumper`. */
+  readonly identity: string;
+  /** The file it is written to. */
+  readonly file: string;
+  /** The other files whose charts define it too. */
+  readonly alsoDefinedIn: string[];
+}
+
 /** ENDPOINTS.md of an output folder. */
-export function endpointsDocument(placed: PlacedInferenceService[]): string {
+export function endpointsDocument(placed: PlacedInferenceService[], shared: SharedObjectPlacement[] = []): string {
   const parts = [
     '# Endpoints',
     '',
     'Generated by cdk8s-kserve from the app that wrote this folder; edit the app, not this file.',
     'Commands run from this folder. Apply it with `kubectl apply -k .` (or `kubectl apply -f .`), or let Argo CD or Flux sync it.',
   ];
+  if (shared.length > 0) {
+    parts.push('', 'Objects that several charts share are written once, in the first chart\'s file; `kubectl delete -f` of that file deletes them for every chart:', '');
+    for (const x of shared) parts.push(`- \`${x.identity}\` in \`${x.file}\`, also used by ${x.alsoDefinedIn.map(f => `\`${f}\``).join(', ')}`);
+  }
   for (const p of placed) parts.push('', endpointsSection(p.isvc, p.examples, p.file));
   return `${parts.join('\n')}\n`;
 }

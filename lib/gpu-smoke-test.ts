@@ -103,7 +103,7 @@ export class GpuSmokeTest extends Construct {
     const ns = dnsLabelExpectation(this.namespace);
     if (ns) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, ns);
     if (!(Number.isInteger(gpus) && gpus >= 1)) out.add(RULES.RESOURCES, 'gpus', gpus, 'must be a whole number of at least 1: the test is about a GPU');
-    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: [] }, 'security', out, this);
+    const security = renderSecurity(props.security, { runAsUser: 1000 }, 'security', out, this);
     const imagePullSecrets = renderPullSecrets(props.imagePullSecrets, out, this);
     const written = pinnedImage(this, image, 'image', out);
     checkImage(out, 'image', written, this);

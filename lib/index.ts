@@ -1,4 +1,5 @@
 export * from './kserve-version';
+export * from './knative-version';
 export * from './resources';
 export * from './env';
 export * from './logger';

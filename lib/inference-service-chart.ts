@@ -2,6 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AzureBlobCreds, AzureCredentials } from './azure-blob-creds';
 import { InferenceService, IngressGateway } from './inference-service';
+import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
 import { LoggerMode, LoggerOptions } from './logger';
 import { MessageDumper, MessageDumperProps } from './message-dumper';
@@ -53,6 +54,13 @@ export interface ChartLoggingOptions {
    * @default LoggerMode.ALL
    */
   readonly mode?: LoggerMode;
+
+  /**
+   * Request headers copied into every event's `metadata` (see `LoggerOptions.metadataHeaders`).
+   *
+   * @default - `['X-Request-Id']` on KServe 0.14 and newer; none before
+   */
+  readonly metadataHeaders?: string[];
 
   /**
    * The message dumper the events go to.
@@ -118,6 +126,14 @@ export interface InferenceServiceChartProps extends ChartProps {
    * @default KServeVersion.DEFAULT (0.20)
    */
   readonly kserveVersion?: KServeVersion;
+
+  /**
+   * The Knative Serving the cluster runs, in Knative mode (reserved mount paths up to 1.12,
+   * `privileged` up to 1.16).
+   *
+   * @default - the Knative Serving that `kserveVersion`'s installer sets up (`KnativeVersion.installedBy`)
+   */
+  readonly knativeVersion?: KnativeVersion;
 
   /**
    * How KServe runs the components.
@@ -200,9 +216,23 @@ export interface InferenceServiceChartProps extends ChartProps {
 }
 
 /**
+ * The first chart beside `chart` (a sibling in the construct tree) for which `has` is truthy:
+ * charts of one app share the objects they define alike, so that one output folder holds each
+ * once (`kubectl kustomize` refuses two objects of one identity).
+ */
+function siblingChart(chart: InferenceServiceChart, has: (other: InferenceServiceChart) => unknown): InferenceServiceChart | undefined {
+  for (const c of chart.node.scope?.node.children ?? []) {
+    if (c !== chart && c instanceof InferenceServiceChart && has(c as InferenceServiceChart)) return c as InferenceServiceChart;
+  }
+  return undefined;
+}
+
+/**
  * One model served by KServe, as one chart (one file in `dist/`): Azure Blob credentials,
  * a message dumper, and an InferenceService with a Triton predictor and a Python transformer.
- * Objects are ordered so that `kubectl apply -f dist/` works in one pass.
+ * Objects are ordered so that `kubectl apply -f dist/` works in one pass. Charts of one app in
+ * one namespace share one message dumper (when they ask for the same one), and charts that name
+ * the same ServiceAccount and credentials share it: the first chart writes it, the others use it.
  */
 export class InferenceServiceChart extends Chart {
   /** The InferenceService. */
@@ -219,6 +249,10 @@ export class InferenceServiceChart extends Chart {
   public readonly candidate?: TritonPredictor;
   /** The NetworkPolicies, when asked for. */
   public readonly networkPolicies?: InferenceServiceNetworkPolicies;
+  /** What this chart asked of its message dumper, for sibling charts to share it. @internal */
+  public readonly _dumperKey?: string;
+  /** What this chart asked of its credentials, for sibling charts to share them. @internal */
+  public readonly _credentialsKey?: string;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
     super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
@@ -236,11 +270,15 @@ export class InferenceServiceChart extends Chart {
     let storage: ModelStorage;
     if (props.azureBlob) {
       const blob = props.azureBlob;
-      this.credentials = new AzureBlobCreds(this, 'credentials', {
+      const credentialsProps = {
         serviceAccountName: blob.serviceAccountName ?? `${name}-azure-blob`,
         credentials: blob.credentials ?? AzureCredentials.existingSecret(`${name}-azure-blob`),
         kserveVersion,
-      });
+      };
+      // One ServiceAccount per storage identity: a sibling chart's, when it is the same one.
+      this._credentialsKey = JSON.stringify({ namespace: this.namespace, ...credentialsProps });
+      this.credentials = siblingChart(this, c => c._credentialsKey === this._credentialsKey && c.credentials)?.credentials
+        ?? new AzureBlobCreds(this, 'credentials', credentialsProps);
       storage = ModelStorage.azureBlob({ account: blob.account, container: blob.container, path: blob.path, credentials: this.credentials });
     } else {
       storage = ModelStorage.fromUri(props.modelUri ?? '');
@@ -249,8 +287,12 @@ export class InferenceServiceChart extends Chart {
     const logging = props.logging ?? {};
     let logger: LoggerOptions | undefined;
     if (logging.enabled ?? true) {
-      this.messageDumper = new MessageDumper(this, 'message-dumper', { kserveVersion, deploymentMode: props.deploymentMode, ...logging.messageDumper });
-      logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL };
+      const dumperProps: MessageDumperProps = { kserveVersion, knativeVersion: props.knativeVersion, deploymentMode: props.deploymentMode, ...logging.messageDumper };
+      // One dumper per namespace: a sibling chart's, when it asked for the same one.
+      this._dumperKey = JSON.stringify({ namespace: this.namespace, ...dumperProps });
+      this.messageDumper = siblingChart(this, c => c._dumperKey === this._dumperKey && c.messageDumper)?.messageDumper
+        ?? new MessageDumper(this, 'message-dumper', dumperProps);
+      logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL, metadataHeaders: logging.metadataHeaders };
     }
 
     this.predictor = new TritonPredictor(this, 'predictor', { ...props.predictor, storage, logger });
@@ -269,7 +311,10 @@ export class InferenceServiceChart extends Chart {
           `must be exactly ${expected}: where the new model version is`);
         candidateStorage = storage;
       }
-      this.candidate = new TritonPredictor(this, 'candidate', { ...props.predictor, ...c.predictor, name: c.name ?? c.predictor?.name, storage: candidateStorage, logger });
+      // Knative mode writes the candidate as the predictor, so it keeps the stable scaling; a
+      // Standard-mode canary runs its own fixed pods (one unless the candidate asks for more).
+      const inherited = props.deploymentMode === DeploymentMode.STANDARD ? { ...props.predictor, minReplicas: undefined } : props.predictor;
+      this.candidate = new TritonPredictor(this, 'candidate', { ...inherited, ...c.predictor, name: c.name ?? c.predictor?.name, storage: candidateStorage, logger });
     }
     if (props.transformer) {
       this.transformer = new PythonTransformer(this, 'transformer', { ...props.transformer, logger });
@@ -277,6 +322,7 @@ export class InferenceServiceChart extends Chart {
     this.inferenceService = new InferenceService(this, 'inference-service', {
       name,
       kserveVersion,
+      knativeVersion: props.knativeVersion,
       deploymentMode: props.deploymentMode,
       predictor: this.predictor,
       transformer: this.transformer,

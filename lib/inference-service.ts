@@ -1,9 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject } from '../imports/serving.kserve.io';
 import { ComponentContext } from './component';
+import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
-import { ILoggerSink } from './logger';
+import { ILoggerSink, REQUEST_ID_HEADER } from './logger';
 import { IModelStorageCredentials } from './model-storage';
 import { PythonTransformer } from './python-transformer';
 import { RolloutStage } from './rollout';
@@ -38,6 +39,14 @@ export interface InferenceServiceProps {
    * @default KServeVersion.DEFAULT (0.20)
    */
   readonly kserveVersion?: KServeVersion;
+
+  /**
+   * The Knative Serving the cluster runs, in Knative mode: what Knative admits differs by
+   * release (reserved mount paths up to 1.12, `privileged` up to 1.16).
+   *
+   * @default - the Knative Serving that `kserveVersion`'s installer sets up (`KnativeVersion.installedBy`)
+   */
+  readonly knativeVersion?: KnativeVersion;
 
   /**
    * How KServe runs the components: Knative Serving (scale to zero, revisions) or plain
@@ -76,7 +85,9 @@ export interface InferenceServiceProps {
   /**
    * A new model version being rolled out beside `predictor` (the stable one): a canary, its
    * promotion, or its rollback. Knative mode splits traffic between revisions; Standard mode
-   * needs KServe 0.20 (`spec.canary[]`). See `RolloutStage` for what each stage writes.
+   * needs KServe 0.20 (`spec.canary[]`), where the canary is a dark launch: it runs (one pod
+   * unless the candidate sets `minReplicas`) and answers in-cluster, but gets no traffic from
+   * the Ingress or the transformer. See `RolloutStage` for what each stage writes.
    *
    * @default - no rollout: every request goes to `predictor`
    */
@@ -142,6 +153,8 @@ export class InferenceService extends Construct {
   public readonly namespace: string;
   /** The KServe version the output targets. */
   public readonly kserveVersion: KServeVersion;
+  /** The Knative Serving version the output targets (in Knative mode). */
+  public readonly knativeVersion: KnativeVersion;
   /** The value of `serving.kserve.io/deploymentMode`, as spelled for the target version. */
   public readonly deploymentModeAnnotation: string;
   /** The InferenceService object. */
@@ -174,6 +187,7 @@ export class InferenceService extends Construct {
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
+    this.knativeVersion = props.knativeVersion ?? KnativeVersion.installedBy(this.kserveVersion);
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
     const version = this.kserveVersion;
     const mode = this.deploymentMode;
@@ -186,7 +200,8 @@ export class InferenceService extends Construct {
     this.ingressDomain = props.ingressDomain ?? 'example.com';
     this.ingressGateway = props.ingressGateway ?? IngressGateway.ISTIO;
 
-    const out = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
+    const target = { kserveVersion: version, deploymentMode: mode, knativeVersion: this.knativeVersion };
+    const out = new FindingList(this, target);
     const namespaceExpectation = dnsLabelExpectation(this.namespace);
     if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
     if (!DNS_1035_LABEL.test(this.name)) {
@@ -238,7 +253,21 @@ export class InferenceService extends Construct {
     const writesCandidate = candidate !== undefined && (knative || stage?.kind === 'promoted');
     const predictor = writesCandidate ? candidate : stable;
     const predictorScope = writesCandidate ? rollout!.candidate : props.predictor;
-    const canaries = standardCanary && candidate ? [{ predictor: candidate.json, trafficPercent: stage!.candidatePercent }] : undefined;
+    // A 0.20 canary is sized by its minReplicas, else by ceil(stable minReplicas × trafficPercent / 100),
+    // a share of traffic it never gets (see CANARY_DARK_LAUNCH); one pod unless the candidate asks for more.
+    const canaries = standardCanary && candidate
+      ? [{ predictor: { ...candidate.json, minReplicas: candidate.json.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
+      : undefined;
+    if (canaries && candidate) {
+      const replicas = canaries[0].predictor.minReplicas;
+      const stableMin = stable.json.minReplicas;
+      const held = typeof stableMin === 'number' && typeof replicas === 'number' && stableMin > 1
+        ? `; KServe also lowers the stable predictor's minReplicas from ${stableMin} to ${Math.max(stableMin - replicas, 1)} while it runs`
+        : '';
+      out.add(RULES.CANARY_DARK_LAUNCH, 'rollout.stage', stage!.toString(),
+        `is a dark launch on KServe ${version} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at http://${this.name}-${candidate.name}-predictor.${this.namespace}.svc.cluster.local${held}`,
+        { scope: rollout!.candidate, fix: 'send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)' });
+    }
     this.predictorName = predictor.name;
 
     const transformer = props.transformer?._render(ctx, props.predictor.protocol, out);
@@ -260,11 +289,13 @@ export class InferenceService extends Construct {
     if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
 
     this._wiring = {
-      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger },
+      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger, minReplicas: predictor.json.minReplicas },
       stable: writesCandidate && split ? { construct: props.predictor, name: stable.name, storageUri: stable.storage.uri, credentials: stable.credentials, logger: stable.logger } : undefined,
-      canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger } : undefined,
-      candidatePercent: split ? stage!.candidatePercent : undefined,
+      canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger, minReplicas: canaries[0].predictor.minReplicas } : undefined,
+      candidatePercent: split && !standardCanary ? stage!.candidatePercent : undefined,
+      canaryTrafficPercent: standardCanary ? stage!.candidatePercent : undefined,
       transformerLogger: transformer?.logger,
+      predictorLogsRequestId: (predictor.json.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
     };
     if (this.ingressDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(this.ingressDomain)) {
       out.add(RULES.OBJECT_NAME, 'ingressDomain', this.ingressDomain, 'must be a DNS name such as example.com or ml.example.org');
@@ -293,8 +324,10 @@ export class InferenceService extends Construct {
     });
 
     // Order credentials and logger sinks before the InferenceService in the output.
+    // Only within this chart: an object another chart writes (a shared message dumper) would make
+    // cdk8s order whole charts and prefix every file name with an index.
     for (const dep of [...stable.dependencies, ...candidate?.dependencies ?? [], ...transformer?.dependencies ?? []]) {
-      if (isConstruct(dep) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
+      if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
     }
 
     const root = this.node.root;
@@ -303,9 +336,9 @@ export class InferenceService extends Construct {
     const rendered = [predictor, ...candidate ? [candidate] : []].map(r => r.storage);
     addChecks(this, () => {
       // The emitted object, with every JSON patch applied.
-      const final = new FindingList(this, { kserveVersion: version, deploymentMode: mode });
+      const final = new FindingList(this, target);
       checkInferenceService(final, this.resource.toJson(), {
-        version, mode, isvc: this, predictor: predictorScope, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
+        version, mode, knative: this.knativeVersion, isvc: this, predictor: predictorScope, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
         renderedStorageUris: rendered,
       }, { grpc: props.predictor.protocol === TritonProtocol.GRPC_V2 });
       this.checkPrefixOverlap(final);
@@ -411,6 +444,7 @@ export interface WrittenPredictor {
   readonly storageUri: string;
   readonly credentials?: IModelStorageCredentials;
   readonly logger?: ILoggerSink;
+  readonly minReplicas?: number;
 }
 
 /** What an InferenceService wrote where. @internal */
@@ -421,9 +455,13 @@ export interface InferenceServiceWiring {
   readonly stable?: WrittenPredictor;
   /** Standard canary: `spec.canary[0]`. */
   readonly canary?: WrittenPredictor;
-  /** Percentage of traffic the candidate gets while traffic is split. */
+  /** Percentage of traffic the candidate gets while Knative splits traffic (a Standard canary gets none). */
   readonly candidatePercent?: number;
+  /** Standard canary: the `trafficPercent` written, which routes nothing (KServe 0.20). */
+  readonly canaryTrafficPercent?: number;
   readonly transformerLogger?: ILoggerSink;
+  /** Whether the predictor's logger records `X-Request-Id` in each event's metadata (0.14+). */
+  readonly predictorLogsRequestId: boolean;
 }
 
 function isConstruct(x: unknown): x is IConstruct {

@@ -1,4 +1,4 @@
-import { endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
+import { ComponentEndpoint, endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
 import { InferenceService } from './inference-service';
 import { formatRequest, V2InferenceRequest } from './signature';
 
@@ -11,7 +11,11 @@ export const LOAD_COMPONENTS: readonly LoadComponent[] = ['entry', 'transformer'
 /** One part of an InferenceService as a load test calls it through the ingress gateway. */
 export interface LoadTarget {
   readonly component: LoadComponent;
-  /** The `Host` header at the ingress gateway. */
+  /**
+   * The `Host` header at the ingress gateway that reaches this part. In Standard mode the
+   * transformer's is the InferenceService's own host: KServe's Ingress routes
+   * `<isvc>-transformer-<ns>.<domain>` to the predictor.
+   */
   readonly host: string;
   /** The v2 inference path. */
   readonly path: string;
@@ -24,12 +28,13 @@ export interface LoadTarget {
 /**
  * The parts of an InferenceService a load test calls: `entry` (the InferenceService's own host,
  * which routes to the transformer if there is one), `transformer`, and `predictor`, each with the
- * request it takes (the predictor behind a transformer takes the predictor's example).
+ * host that reaches it and the request it takes (the predictor behind a transformer takes the
+ * predictor's example). A Standard-mode canary has no host at the ingress and is not a target.
  */
 export function loadTargetsOf(isvc: InferenceService, examples: ExampleInputs): LoadTarget[] {
   const requests = new Map([examples.entry, examples.predictor].filter(x => x !== undefined).map(x => [x!.file, x!.request]));
   return endpointsOf(isvc, examples).components
-    .filter(c => c.role === 'InferenceService' || c.role === 'transformer' || c.role === 'predictor')
+    .filter((c): c is ComponentEndpoint & { host: string } => (c.role === 'InferenceService' || c.role === 'transformer' || c.role === 'predictor') && c.host !== undefined)
     .map(c => ({
       component: c.role === 'InferenceService' ? 'entry' : c.role as LoadComponent,
       host: c.host,

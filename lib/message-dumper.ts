@@ -7,6 +7,7 @@ import {
   ServiceSpecTemplateSpecContainersResourcesLimits as Limit,
   ServiceSpecTemplateSpecContainersResourcesRequests as Request,
 } from '../imports/serving.knative.dev';
+import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
 import { ILoggerSink } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
@@ -65,12 +66,19 @@ export interface MessageDumperProps {
   readonly clusterLocal?: boolean;
 
   /**
-   * The KServe version it runs beside: the Service is checked against the Knative Serving
-   * release paired with it (1.10 for 0.11, 1.21 otherwise).
+   * The KServe version it runs beside.
    *
    * @default KServeVersion.DEFAULT
    */
   readonly kserveVersion?: KServeVersion;
+
+  /**
+   * The Knative Serving the cluster runs, in Knative mode: the Service is checked against what
+   * that release admits.
+   *
+   * @default - the Knative Serving that `kserveVersion`'s installer sets up (`KnativeVersion.installedBy`)
+   */
+  readonly knativeVersion?: KnativeVersion;
 
   /**
    * How it runs: a Knative Service in Knative mode, or a Deployment and a Service (port 80 to
@@ -128,8 +136,10 @@ export class MessageDumper extends Construct implements ILoggerSink {
   public readonly service?: ApiObject;
   /** How it runs. */
   public readonly deploymentMode: DeploymentMode;
-  /** The KServe version whose Knative pairing the Service is checked against. */
+  /** The KServe version it runs beside. */
   public readonly kserveVersion: KServeVersion;
+  /** The Knative Serving version the Service is checked against. */
+  public readonly knativeVersion: KnativeVersion;
 
   public constructor(scope: Construct, id: string, props: MessageDumperProps = {}) {
     super(scope, id);
@@ -141,6 +151,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
 
     const version = props.kserveVersion ?? KServeVersion.DEFAULT;
     this.kserveVersion = version;
+    this.knativeVersion = props.knativeVersion ?? KnativeVersion.installedBy(version);
     this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
     const knative = this.deploymentMode === DeploymentMode.KNATIVE;
     const out = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
@@ -155,7 +166,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
     addChecks(this, () => {
       const propFindings = out.findings;
       const final = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
-      if (knative) checkKnativeService(final, this.resource.toJson(), version, this);
+      if (knative) checkKnativeService(final, this.resource.toJson(), version, this.knativeVersion, this);
       else checkDeployment(final, this.resource.toJson(), this);
       return [...propFindings, ...final.findings];
     });
@@ -163,7 +174,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
     const resources = resolveResources(props.resources, { cpu: Cpu.millis(100), memory: Size.mebibytes(128) });
     // event_display is a static Go binary on a distroless nonroot base: it writes nothing.
     const defaultSecurity = ContainerSecurity.restricted({ imageUser: true });
-    const security = renderSecurity(props.security ?? defaultSecurity, { writablePaths: [] }, 'security', out, this);
+    const security = renderSecurity(props.security ?? defaultSecurity, {}, 'security', out, this);
     const imagePullSecrets = renderPullSecrets(props.imagePullSecrets, out, this);
     const podFields = {
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,

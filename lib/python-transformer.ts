@@ -15,7 +15,7 @@ import { ILoggerSink, LoggerOptions } from './logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from './resources';
 import { RULES } from './rules';
 import { pinnedImage } from './image-digests';
-import { renderSecurity } from './security';
+import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact } from './_names';
@@ -146,8 +146,8 @@ export class PythonTransformer extends InferenceServiceComponent {
     }
 
     const resources = resolveResources(props.resources, { cpu: Cpu.cores(1), memory: Size.gibibytes(1) });
-    // KServe's Python images run as UID 1000; Python writes temporary files under /tmp.
-    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: ['/tmp'] }, 'security', out, this);
+    // KServe's Python images run as UID 1000; Python's tempfile writes where TMPDIR points.
+    const security = renderSecurity(props.security, { runAsUser: 1000, tmpDir: DEFAULT_TMP_DIR }, 'security', out, this);
     const spec = compact<InferenceServiceSpecTransformer>({
       ...component,
       volumes: security.volumes.length > 0 ? security.volumes : undefined,
@@ -158,7 +158,7 @@ export class PythonTransformer extends InferenceServiceComponent {
         name: 'kserve-container',
         image: pinnedImage(this, props.image, 'image', out),
         args: [...flags, ...(props.args ?? [])],
-        env: renderEnv(props.env),
+        env: withSecurityEnv(renderEnv(props.env), security),
         resources: {
           requests: quantities(resources.requests, Request.fromString),
           limits: quantities(resources.limits, Limit.fromString),

@@ -1,3 +1,4 @@
+import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
 
 /**
@@ -34,6 +35,8 @@ export interface RuleProps {
   readonly until?: KServeVersion;
   /** The deployment modes the rule applies to. @default - both */
   readonly modes?: DeploymentMode[];
+  /** The last Knative Serving version the rule applies to (Knative-mode rules). @default - the newest */
+  readonly knativeUntil?: KnativeVersion;
   /** Whether `Validation.suppress` may switch it off (warnings and policy errors only). @default - true for warnings */
   readonly suppressible?: boolean;
   /** Whether a warning fails the synth in strict mode. @default true */
@@ -45,6 +48,8 @@ export interface RuleContext {
   readonly kserveVersion: KServeVersion;
   /** @default - the rule applies whatever the mode */
   readonly deploymentMode?: DeploymentMode;
+  /** The Knative Serving the cluster runs. @default - the one the KServe version installs */
+  readonly knativeVersion?: KnativeVersion;
 }
 
 /** One validation rule of the library. */
@@ -56,6 +61,7 @@ export class Rule {
   public readonly since?: KServeVersion;
   public readonly until?: KServeVersion;
   public readonly modes?: DeploymentMode[];
+  public readonly knativeUntil?: KnativeVersion;
   public readonly suppressible: boolean;
   public readonly failsStrict: boolean;
 
@@ -67,6 +73,7 @@ export class Rule {
     this.since = props.since;
     this.until = props.until;
     this.modes = props.modes;
+    this.knativeUntil = props.knativeUntil;
     this.suppressible = props.suppressible ?? props.severity === Severity.WARNING;
     this.failsStrict = props.failsStrict ?? true;
   }
@@ -77,6 +84,7 @@ export class Rule {
     if (this.since && !v.isAtLeast(this.since)) return false;
     if (this.until && this.until.minor < v.minor) return false;
     if (this.modes && ctx.deploymentMode && !this.modes.includes(ctx.deploymentMode)) return false;
+    if (this.knativeUntil && this.knativeUntil.minor < (ctx.knativeVersion ?? KnativeVersion.installedBy(v)).minor) return false;
     return true;
   }
 
@@ -85,7 +93,7 @@ export class Rule {
     const versions = this.since && this.until ? `${this.since}–${this.until}`
       : this.since ? `${this.since}+` : this.until ? `≤ ${this.until}` : 'all';
     const modes = this.modes ? this.modes.join(', ') : 'both';
-    return `${versions}; ${modes}`;
+    return `${versions}; ${modes}${this.knativeUntil ? ` on Knative ≤ ${this.knativeUntil}` : ''}`;
   }
 }
 
@@ -119,12 +127,13 @@ export const RULES = {
   COLLOCATED_TRANSFORMER: new Rule({ id: 'collocated-transformer', severity: E, since: V.V0_12, check: 'A predictor container named `transformer-container` has no `STORAGE_URI` env.', why: '"storage uri should not be specified in transformer container" (§3.1 V6).' }),
   STORAGE_URIS: new Rule({ id: 'storage-uris', severity: E, check: '`storageUris` (0.16+) is not combined with `storageUri` and each entry has a `uri` and an absolute `mountPath` other than `/` without `..`.', why: '"Setting both StorageURI and StorageURIs is not supported." (§3.1 V8).' }),
   DEPLOYMENT_STRATEGY: new Rule({ id: 'deployment-strategy', severity: E, check: 'No `deploymentStrategy` on a component in Knative mode; in Standard mode only from KServe 0.13.', why: '"customizing deploymentStrategy is only supported for raw deployment mode" (§3.1 V14); the field is new in 0.13 (§0).' }),
-  SCHEMA: new Rule({ id: 'schema', severity: E, check: 'Every emitted InferenceService and Knative Service `spec`, including fields added by JSON patches, matches the CRD schema of the target version (KServe 0.11.2 or 0.20.0, Knative 1.10.1 or 1.21.1).', why: 'The API server rejects unknown fields and wrong types with strict field validation (`kubectl apply`, Argo CD); without it they are silently dropped.' }),
+  SCHEMA: new Rule({ id: 'schema', severity: E, check: 'Every emitted InferenceService and Knative Service `spec`, including fields added by JSON patches, matches the CRD schema of the target version: the InferenceService CRD of the KServe minor itself (0.11.2, 0.12.1, … 0.20.0), the Knative Service CRD nearest the target Knative (1.10.1 up to 1.12, 1.15.2 for 1.13–1.16, 1.21.1 from 1.17). A field the target lacks names the first KServe version that has it.', why: 'The API server rejects unknown fields and wrong types with strict field validation (`kubectl apply`, Argo CD); without it they are silently dropped. 0.12–0.19 lack fields of 0.20 (`logger.metadataHeaders` is new in 0.14, `storageUris` in 0.16).' }),
 
   // ---- Containers ---------------------------------------------------------------------
   PYTHONPATH: new Rule({ id: 'pythonpath', severity: E, check: 'No container of the InferenceService sets `PYTHONPATH`.', why: 'KServe 0.18+ rejects it for security reasons (§3.1 V4); forbidden on every version so an upgrade cannot break.' }),
   KNATIVE_PORTS: new Rule({ id: 'knative-ports', severity: E, modes: KNATIVE, check: 'At most one container port per component (and per Knative Service), named `h2c`, `http1` or nothing, TCP, not one of 8008, 8012, 8013, 8022, 9090, 9091.', why: 'Knative rejects the generated Service; the InferenceService shows InternalError (§3.3, kserve#1499).' }),
-  KNATIVE_RESERVED: new Rule({ id: 'knative-reserved', severity: E, modes: KNATIVE, check: 'No container named `queue-proxy`; no env `PORT`, `K_SERVICE`, `K_CONFIGURATION`, `K_REVISION`.', why: 'Knative reserves them (§3.3).' }),
+  KNATIVE_RESERVED: new Rule({ id: 'knative-reserved', severity: E, modes: KNATIVE, check: 'No container named `queue-proxy`; no env `PORT`, `K_SERVICE`, `K_CONFIGURATION`, `K_REVISION`; no volume mounted at `/`, `/dev` or `/dev/log`, nor on Knative ≤ 1.12 at `/tmp`, `/var` or `/var/log` (from props or patches; the hardened default scratch directory is `/scratch`).', why: 'Knative reserves them and rejects the Knative Service: `mountPath "/tmp" is a reserved path` (knative/serving knative-v1.10.1 pkg/apis/serving/k8s_validation.go:43-50 and :668-672; `/tmp`, `/var`, `/var/log` were freed in 1.13.0, knative/serving#14686) (§3.3).' }),
+  TRITON_RUNTIME_PRIVILEGED: new Rule({ id: 'triton-runtime-privileged', severity: W, since: V.V0_14, modes: KNATIVE, knativeUntil: KnativeVersion.V1_16, check: 'A Triton predictor on KServe\'s own `kserve-tritonserver` runtime (KServe 0.14+) in Knative mode on Knative ≤ 1.16 is reported.', why: 'The 0.14+ runtime sets `securityContext.privileged: false` (kserve v0.14.1 config/runtimes/kserve-tritonserver.yaml:48), which KServe merges into the container; Knative ≤ 1.16 rejects the field (knative-v1.10.1 pkg/apis/serving/fieldmask.go:691), allowing `false` only from 1.17 (knative/serving#15643). Not proven on a cluster.' }),
   KNATIVE_FEATURE_FLAGS: new Rule({ id: 'knative-feature-flag', severity: W, modes: KNATIVE, check: 'Pod fields that Knative accepts only with a `config-features` flag (nodeSelector, tolerations, affinity, topologySpreadConstraints, runtimeClassName, priorityClassName, schedulerName, pod securityContext, hostAliases, dnsPolicy, dnsConfig, initContainers, PVC and hostPath volumes, fieldRef env, added capabilities), and `initial-scale: 0`, are reported with the flag to enable.', why: '"must not set the field(s)" from Knative unless the flag is on (§3.3, kserve#1425, #2299).' }),
   RESOURCES: new Rule({ id: 'resources', severity: E, check: 'Every container that sets a cpu or memory request also sets the limit, no request exceeds its limit, quantities are positive, and a GPU request equals its limit.', why: 'KServe fills a missing limit with 1 CPU / 2Gi, which makes a larger request invalid; Kubernetes rejects GPU requests that differ from limits (§10.8, kserve#3947).' }),
   IMAGE_PINNED: new Rule({ id: 'image-pinned', severity: E, suppressible: true, check: 'Every image has a tag or digest, and the tag is not `latest` (also `runtimeVersion`).', why: 'A moving tag makes the same Git commit deploy different code (reproducible GitOps). Opt out per construct with `Validation.suppress(scope, \'image-pinned\', reason)`.' }),
@@ -146,10 +155,12 @@ export const RULES = {
   AUTOSCALING_METRICS: new Rule({ id: 'autoscaling-metrics', severity: E, modes: STANDARD, check: '`autoScaling` and `scaleMetricType` only from KServe 0.15; with the HPA class every `autoScaling.metrics[]` entry is a `Resource` metric; with KEDA, CPU targets are `Utilization`, memory `Utilization` or `AverageValue` ≥ 1Mi, utilizations 1–100, each target type has its value, and `External` metrics have a query and a value.', why: 'KServe\'s webhook rejects them (§3.1 V14 HPA and KEDA rules).' }),
   CANARY_TRAFFIC: new Rule({ id: 'canary-traffic', severity: E, check: '`canaryTrafficPercent` is a whole number from 0 to 100, and only in Knative mode.', why: 'Standard mode has no revision traffic split and ignores it silently (§2, kserve#5335); a rollout with `RolloutStage` writes the right field for the mode.' }),
   CANARY: new Rule({ id: 'canary', severity: E, check: 'A rollout stage sends 0–100 % to a candidate that is not the stable predictor. `spec.canary[]` only in Standard mode on KServe 0.20+, each canary named, names unique and different from the stable predictor\'s, traffic 0–100 summing to at most 100, no `maxReplicas`, `scaleTarget`, `scaleMetric`, `autoScaling` or `workerSpec` on a canary, and its `minReplicas` at most the stable predictor\'s.', why: 'KServe 0.20\'s webhook rejects them (§3.1 V15); older versions have no `spec.canary` (the 0.11 CRD rejects it, 0.12–0.19 drop it).' }),
+  CANARY_DARK_LAUNCH: new Rule({ id: 'canary-dark-launch', severity: W, since: V.V0_20, modes: STANDARD, check: 'A Standard-mode canary (`spec.canary[]`, KServe 0.20) is reported as a dark launch, with its in-cluster URL and the stable predictor\'s replicas KServe holds back for it.', why: 'KServe 0.20.0 reads `trafficPercent` only to size the canary and lowers the stable `minReplicas` by the canary\'s replicas (pkg/controller/v1beta1/inferenceservice/components/predictor.go:795-803, :886-895); the Ingress and the transformer reach only the stable predictor, so the canary gets no traffic unless you send it some.' }),
 
   // ---- Logger -------------------------------------------------------------------------
   LOGGER: new Rule({ id: 'logger', severity: E, check: 'Every `logger` has `mode` `all`, `request` or `response`, a URL with a scheme the version supports (`http(s)://`; `s3://`, `gs://`, `abfs://` from 0.16 with `storage`), and a complete `storage` block when one is set.', why: '"invalid logger type" for a missing mode (§3.1 V13); the agent cannot send elsewhere (§5.1).' }),
   LOGGER_GRPC: new Rule({ id: 'logger-grpc', severity: W, check: 'A logger on a predictor that serves gRPC is reported.', why: 'The logger agent only proxies HTTP; gRPC traffic is never logged (§5.2).' }),
+  LOGGER_METADATA: new Rule({ id: 'logger-metadata-headers', severity: W, since: V.V0_14, check: 'Every `logger.metadataHeaders` entry is an HTTP header name in Go\'s canonical form (`X-Request-Id`, not `x-request-id`); the constructs write `X-Request-Id` by default from 0.14.', why: 'The logger copies a header only when its canonical name equals an entry exactly (kserve v0.20.0 pkg/logger/handler.go:133-137): any other spelling silently records nothing, and the predictor\'s events cannot be found by the client\'s id.' }),
 
   // ---- Storage and credentials --------------------------------------------------------
   STORAGE_URI: new Rule({ id: 'storage-uri', severity: E, check: 'The model URI (and a transformer\'s `STORAGE_URI` env) starts with a scheme the version\'s controller accepts; Azure Blob URIs have the form `https://<account>.blob.core.windows.net/<container>/<path>/` with a valid account, container and non-empty path; `abfs://`, `wasb(s)://` and `az://` are rejected with the https form to use.', why: '"StorageURI not supported" at reconcile, or "No model found" in the storage initializer (§3.2, §4.3).' }),
@@ -165,6 +176,7 @@ export const RULES = {
   SIGNATURE_JSON: new Rule({ id: 'signature-json-datatype', severity: W, check: 'An FP16 or BF16 input in a model signature is reported.', why: 'JSON has no portable form for them; the example request sends JSON numbers, which a server may reject (§7: use FP32 or the binary extension).' }),
   GITOPS: new Rule({ id: 'gitops', severity: E, check: 'Argo CD Applications and Flux GitRepositories and Kustomizations have DNS-label names and namespaces, repository URLs, relative folder paths without `..`, and no Kustomization depends on itself.', why: 'The API server or the GitOps controller rejects them, or they sync nothing.' }),
   COMPONENT_BINDING: new Rule({ id: 'component-binding', severity: E, check: 'A predictor or transformer construct belongs to exactly one InferenceService, and a chart gives exactly one model location.', why: 'Two InferenceServices would share props and report problems twice.' }),
+  OBJECT_IDENTITY: new Rule({ id: 'object-identity', severity: E, check: 'No two constructs write different objects of one identity (apiVersion, kind, namespace, name) into one output folder; objects that several charts define alike (the namespace\'s message dumper, a shared ServiceAccount) are written once.', why: '`kubectl kustomize` and so `kubectl apply -k`, Argo CD and Flux refuse the folder ("may not add resource with an already registered id"); `kubectl apply -f` would let the last one win silently.' }),
   CONSTRUCT: new Rule({ id: 'construct', severity: E, check: 'Validations that other constructs add with `node.addValidation` (cdk8s-plus, your own) pass.', why: 'cdk8s would fail the synth on them too; they are reported with the rest.' }),
   SUPPRESSION: new Rule({ id: 'suppression', severity: E, check: '`Validation.suppress` names a known, suppressible rule and gives a reason.', why: 'Errors that the cluster would reject cannot be switched off; a suppression without a reason cannot be reviewed.' }),
 } as const;

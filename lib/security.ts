@@ -36,9 +36,23 @@ export interface RestrictedSecurityOptions {
   readonly readOnlyRootFilesystem?: boolean;
 
   /**
-   * Absolute paths that get a writable `emptyDir` when the root filesystem is read-only.
+   * The directory for temporary files: a writable `emptyDir`, named by `TMPDIR` in the
+   * container's environment (Python's `tempfile` and most tools follow it). It is not `/tmp`:
+   * Knative Serving up to 1.12 rejects a volume mounted at `/tmp`, `/var` or `/var/log`
+   * (knative/serving knative-v1.10.1 pkg/apis/serving/k8s_validation.go:43-50), and one path
+   * for every version keeps the output the same when the cluster upgrades. An env var `TMPDIR`
+   * of your own wins over it.
    *
-   * @default - per construct: `/tmp` for the transformer and Triton, none for the message dumper
+   * @default - per construct: `/scratch` for the transformer and Triton, none for the message dumper
+   */
+  readonly tmpDir?: string;
+
+  /**
+   * Further absolute paths that get a writable `emptyDir` when the root filesystem is
+   * read-only, for programs that write elsewhere (`/home/app/.cache`). In Knative mode on
+   * Knative 1.12 or older, `/tmp`, `/var` and `/var/log` are rejected.
+   *
+   * @default - none
    */
   readonly writablePaths?: string[];
 }
@@ -79,21 +93,31 @@ export class ContainerSecurity {
 /** What a construct defaults to when `restricted()` leaves a choice open. @internal */
 export interface SecurityDefaults {
   readonly runAsUser?: number;
-  readonly writablePaths: string[];
+  /** The default `tmpDir`, if the construct has one. */
+  readonly tmpDir?: string;
 }
+
+/** The scratch directory of the transformer and Triton: a path every Knative version accepts. @internal */
+export const DEFAULT_TMP_DIR = '/scratch';
 
 /** The container and pod fields a `ContainerSecurity` writes. @internal */
 export interface RenderedSecurity {
   readonly securityContext?: Record<string, unknown>;
   readonly volumes: { name: string; emptyDir: Record<string, never> }[];
   readonly volumeMounts: { name: string; mountPath: string }[];
+  /** `TMPDIR`, when a scratch directory is mounted. */
+  readonly env: { name: string; value: string }[];
 }
 
 /** The UID the kernel treats as root; the rest must fit an int64 and Kubernetes' range. */
 const MAX_ID = 2147483647;
 
-/** The volume name of a writable path: `/tmp` is `tmp`, `/home/app/.cache` is `writable-home-app-cache`. */
-function volumeName(path: string): string {
+/**
+ * The volume name of a writable path: the scratch directory's is `scratch`, `/tmp` is `tmp`,
+ * `/home/app/.cache` is `writable-home-app-cache`.
+ */
+function volumeName(path: string, scratch: boolean): string {
+  if (scratch) return 'scratch';
   const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const name = slug === 'tmp' ? 'tmp' : `writable-${slug}`;
   return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
@@ -105,7 +129,7 @@ function volumeName(path: string): string {
  */
 export function renderSecurity(security: ContainerSecurity | undefined, defaults: SecurityDefaults, field: string, out: FindingList, scope: IConstruct): RenderedSecurity {
   const s = security ?? ContainerSecurity.restricted();
-  if (!s.enabled) return { volumes: [], volumeMounts: [] };
+  if (!s.enabled) return { volumes: [], volumeMounts: [], env: [] };
   const o = s.options;
   const problem = (name: string, value: unknown, expected: string) => out.add(RULES.SECURITY_CONTEXT, `${field}.${name}`, value, expected, { scope });
   for (const [name, id] of [['runAsUser', o.runAsUser], ['runAsGroup', o.runAsGroup]] as const) {
@@ -117,21 +141,26 @@ export function renderSecurity(security: ContainerSecurity | undefined, defaults
   }
   if (o.imageUser && o.runAsUser !== undefined) problem('imageUser', true, 'must not be set together with runAsUser: choose the image\'s user or a fixed UID');
   const readOnly = o.readOnlyRootFilesystem ?? true;
-  const paths = readOnly ? o.writablePaths ?? defaults.writablePaths : [];
-  if (!readOnly && o.writablePaths && o.writablePaths.length > 0) {
-    problem('writablePaths', o.writablePaths, 'must be empty when readOnlyRootFilesystem is false: the whole filesystem is writable');
+  for (const [name, given] of [['writablePaths', o.writablePaths !== undefined && o.writablePaths.length > 0], ['tmpDir', o.tmpDir !== undefined]] as const) {
+    if (!readOnly && given) problem(name, name === 'tmpDir' ? o.tmpDir : o.writablePaths, 'must be unset when readOnlyRootFilesystem is false: the whole filesystem is writable');
   }
+  const tmpDir = readOnly ? o.tmpDir ?? defaults.tmpDir : undefined;
+  const paths: [string, string][] = readOnly
+    ? [...tmpDir !== undefined ? [['tmpDir', tmpDir] as [string, string]] : [], ...(o.writablePaths ?? []).map(p => ['writablePaths', p] as [string, string])]
+    : [];
   const seen = new Set<string>();
-  for (const p of paths) {
+  const mounts: { name: string; mountPath: string }[] = [];
+  for (const [name, p] of paths) {
     if (!p.startsWith('/') || p === '/' || p.split('/').includes('..') || p.endsWith('/')) {
-      problem('writablePaths', p, 'must be an absolute path other than / without .. or a trailing /');
+      problem(name, p, 'must be an absolute path other than / without .. or a trailing /');
     } else if (['/mnt/models', '/dev/shm'].includes(p)) {
-      problem('writablePaths', p, 'must not be /mnt/models (KServe mounts the model there) or /dev/shm (sharedMemorySize)');
+      problem(name, p, 'must not be /mnt/models (KServe mounts the model there) or /dev/shm (sharedMemorySize)');
     }
-    const name = volumeName(p);
-    if (seen.has(name)) problem('writablePaths', p, `must not repeat a path (volume ${JSON.stringify(name)})`);
-    if (!DNS_SUBDOMAIN.test(name)) problem('writablePaths', p, 'must contain letters or digits');
-    seen.add(name);
+    const volume = volumeName(p, name === 'tmpDir');
+    if (seen.has(p) || mounts.some(m => m.name === volume)) problem(name, p, `must not repeat a path (volume ${JSON.stringify(volume)})`);
+    if (!DNS_SUBDOMAIN.test(volume)) problem(name, p, 'must contain letters or digits');
+    seen.add(p);
+    mounts.push({ name: volume, mountPath: p });
   }
   const runAsUser = o.imageUser ? undefined : o.runAsUser ?? defaults.runAsUser;
   return {
@@ -144,9 +173,21 @@ export function renderSecurity(security: ContainerSecurity | undefined, defaults
       readOnlyRootFilesystem: readOnly,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    volumes: paths.map(p => ({ name: volumeName(p), emptyDir: {} })),
-    volumeMounts: paths.map(p => ({ name: volumeName(p), mountPath: p })),
+    volumes: mounts.map(m => ({ name: m.name, emptyDir: {} })),
+    volumeMounts: mounts,
+    env: tmpDir !== undefined ? [{ name: 'TMPDIR', value: tmpDir }] : [],
   };
+}
+
+/**
+ * A container's env with the security's `TMPDIR` added, unless the env sets `TMPDIR` itself.
+ * @internal
+ */
+export function withSecurityEnv(env: { name: string }[] | undefined, security: RenderedSecurity): any[] | undefined {
+  const own = env ?? [];
+  const added = security.env.filter(e => !own.some(x => x.name === e.name));
+  const all = [...own, ...added];
+  return all.length > 0 ? all : undefined;
 }
 
 /**

@@ -2,12 +2,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { AzureBlobCreds } from './azure-blob-creds';
 import { endpointsDocument, exampleInputsOf, inferenceServicesOf, PlacedInferenceService } from './endpoints';
+import { MessageDumper } from './message-dumper';
 import { jmeterPlan } from './jmeter';
 import { LOAD_TARGETS_FILE, loadTargetsDocument } from './load-targets';
-import { Severity } from './rules';
+import { IConstruct } from 'constructs';
+import { KServeVersion } from './kserve-version';
+import { RULES, Severity } from './rules';
 import { checkInferenceRequest, formatRequest } from './signature';
-import { Finding, formatFinding, Validation, withoutChecks } from './validation';
+import { Finding, FindingList, formatFinding, Validation, withoutChecks } from './validation';
 
 /** Options of `synthToDirectory`, `synthEnvironments` and `main`. */
 export interface SynthOptions {
@@ -118,7 +122,9 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
   try {
     const built = folders.map(([folder, build]) => {
       const app = build({ outdir: path.join(staging, folder) });
-      return { folder, app, findings: Validation.findings(app) };
+      const findings = Validation.findings(app);
+      const identities = planIdentities(app);
+      return { folder, app, identities, findings: [...findings, ...identities.findings] };
     });
     const tag = (folder: string, line: string) => (folder ? `${folder}: ${line}` : line);
     const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, line: tag(b.folder, formatFinding(f)) })));
@@ -130,8 +136,8 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
       throw new SynthError(problems.map(p => p.line), problems.map(p => p.f), warnings, warningLines);
     }
     for (const b of built) {
-      const files = writeApp(b.app);
-      writeExtras(b.app, files, options);
+      const files = writeApp(b.app, b.identities);
+      writeExtras(b.app, files, b.identities, options);
     }
     const previous = `${staging}.previous`;
     if (fs.existsSync(target)) fs.renameSync(target, previous);
@@ -147,6 +153,107 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
   }
 }
 
+/** An object written once for several constructs that define it alike. */
+interface SharedObject {
+  /** `serving.knative.dev/v1 Service default/message-dumper`. */
+  readonly identity: string;
+  /** The object that is written. */
+  readonly written: ApiObject;
+  /** The objects left out because they are the same. */
+  readonly alike: ApiObject[];
+}
+
+/** How the objects of an app are written: each one's JSON, which to leave out, and what clashes. */
+interface IdentityPlan {
+  readonly json: Map<ApiObject, any>;
+  /** Objects that are the same as one written before them (same identity, same content). */
+  readonly skip: Set<ApiObject>;
+  readonly shared: SharedObject[];
+  /** Objects of one identity with different content (rule object-identity). */
+  readonly findings: Finding[];
+}
+
+/** `serving.knative.dev/v1 Service ml/message-dumper`: what kustomize tells objects apart by. */
+function identityOf(value: any): string {
+  return `${value?.apiVersion} ${value?.kind} ${value?.metadata?.namespace ? `${value.metadata.namespace}/` : ''}${value?.metadata?.name}`;
+}
+
+/** Keys sorted at every level, so that two objects built alike compare equal as text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]])) : v));
+}
+
+/** The first place where two JSON values differ, as `spec.template.spec.containers[0].image`. */
+function firstDifference(a: any, b: any, at: string): string {
+  if (a === b || canonical(a) === canonical(b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const where = Array.isArray(a) ? `${at}[${k}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${at}${at ? '.' : ''}${k}` : `${at}[${JSON.stringify(k)}]`;
+      const d = firstDifference(a[k], b[k], where);
+      if (d) return d;
+    }
+  }
+  return at || '(the whole object)';
+}
+
+/** The construct a user knows an object by: the construct whose primary child it is. */
+function ownerOf(obj: ApiObject): IConstruct {
+  return obj.node.id === 'Resource' && obj.node.scope ? obj.node.scope : obj;
+}
+
+/**
+ * Finds the objects of one identity (apiVersion, kind, namespace, name) in an app, which one
+ * output folder cannot hold twice: `kubectl kustomize` refuses them ("may not add resource with
+ * an already registered id"). Alike ones (the message dumper of every chart in a namespace, a
+ * ServiceAccount two charts name) are written once, in the first chart that has them; different
+ * ones are errors naming both construct paths. cdk8s's own writer (used for other output
+ * types) cannot leave objects out, so there any second object is an error.
+ */
+function planIdentities(app: App): IdentityPlan {
+  const json = new Map<ApiObject, any>();
+  const skip = new Set<ApiObject>();
+  const shared = new Map<string, SharedObject>();
+  const first = new Map<string, { obj: ApiObject; text: string }>();
+  const findings: Finding[] = [];
+  const ownWriter = app.yamlOutputType === YamlOutputType.FILE_PER_CHART && !(app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata;
+  const objects = app.charts.flatMap(c => c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === c));
+  for (const obj of objects) {
+    let value: any;
+    try {
+      value = obj.toJson();
+    } catch {
+      continue; // reported by the construct's own validation
+    }
+    json.set(obj, value);
+    const identity = identityOf(value);
+    const text = canonical(value);
+    const earlier = first.get(identity);
+    if (!earlier) {
+      first.set(identity, { obj, text });
+      continue;
+    }
+    const out = new FindingList(ownerOf(obj), { kserveVersion: KServeVersion.DEFAULT });
+    const other = ownerOf(earlier.obj).node.path;
+    if (earlier.text !== text) {
+      out.add(RULES.OBJECT_IDENTITY, 'object', identity,
+        `is also written by ${other}, with other content (they differ at ${firstDifference(json.get(earlier.obj), value, '')}): one output folder holds one object of an identity`,
+        { fix: 'give one of them another name, or the same settings so that it is written once' });
+    } else if (!ownWriter) {
+      out.add(RULES.OBJECT_IDENTITY, 'object', identity, `is also written by ${other}: cdk8s writes both for this output type`,
+        { fix: 'use YamlOutputType.FILE_PER_CHART (the default), which writes objects that charts share once' });
+    } else {
+      skip.add(obj);
+      const entry = shared.get(identity) ?? { identity, written: earlier.obj, alike: [] };
+      entry.alike.push(obj);
+      shared.set(identity, entry);
+    }
+    findings.push(...out.findings);
+  }
+  return { json, skip, shared: [...shared.values()], findings };
+}
+
 /**
  * Writes one YAML file per chart, like `App.synth()`, but resolves and validates the app once:
  * `App.synth()` does both again for every chart (`Chart.toJson()`), which makes 1000 charts
@@ -154,7 +261,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
  *
  * @returns the file of each chart, relative to the app's outdir
  */
-function writeApp(app: App): Map<Chart, string> {
+function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
   // cdk8s prefixes file names with an index when charts depend on each other or nest.
   const fileNames = (charts: Chart[]) => {
     const indexed = charts.some(c => c.node.dependencies.some(d => d instanceof Chart) || c.node.children.some(x => x instanceof Chart));
@@ -177,8 +284,8 @@ function writeApp(app: App): Map<Chart, string> {
   const files = new Map<Chart, string>();
   charts.forEach((chart, i) => {
     const objects = new DependencyGraph(chart.node).topology()
-      .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
-      .map(x => x.toJson());
+      .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart && !plan.skip.has(x))
+      .map(x => plan.json.get(x) ?? x.toJson());
     const name = fileOf(chart, i) + app.outputFileExtension;
     Yaml.save(path.join(app.outdir, name), objects);
     files.set(chart, name);
@@ -196,7 +303,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** kustomization.yaml, ENDPOINTS.md, example_inputs/, JMeter plans and loadtest/targets.json of an app's outdir. */
-function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions): void {
+function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, options: SynthOptions): void {
   const outdir = app.outdir;
   fs.mkdirSync(outdir, { recursive: true });
   const yamls = listFiles(outdir).filter(f => f.endsWith('.yaml') || f.endsWith('.yml'));
@@ -228,7 +335,24 @@ function writeExtras(app: App, files: Map<Chart, string>, options: SynthOptions)
       fs.writeFileSync(path.join(outdir, 'example_inputs', example.file), formatRequest(example.request));
     }
   }
-  fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed));
+  const fileOf = (c: IConstruct) => files.get(Chart.of(c)) ?? Chart.of(c).node.id;
+  // Objects one chart writes and InferenceServices in other files use (a shared dumper or
+  // ServiceAccount), and objects written once for several charts that define them alike.
+  const users = new Map<ApiObject, Set<string>>();
+  for (const p of placed) {
+    const w = p.isvc._wiring;
+    const used = [w.transformerLogger, w.predictor.logger, w.stable?.logger, w.canary?.logger, w.predictor.credentials, w.stable?.credentials, w.canary?.credentials];
+    for (const c of used) {
+      if (!(c instanceof MessageDumper || c instanceof AzureBlobCreds)) continue;
+      for (const obj of c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) {
+        if (fileOf(obj) !== p.file) users.set(obj, new Set([...users.get(obj) ?? [], p.file]));
+      }
+    }
+  }
+  for (const x of plan.shared) users.set(x.written, new Set([...users.get(x.written) ?? [], ...x.alike.map(fileOf)]));
+  const shared = [...users].map(([obj, others]) => ({ identity: identityOf(plan.json.get(obj) ?? obj.toJson()), file: fileOf(obj), alsoDefinedIn: [...others] }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.identity.localeCompare(b.identity));
+  fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed, shared));
   // A JMeter plan beside each chart file whose InferenceServices have example requests.
   const byFile = new Map<string, PlacedInferenceService[]>();
   for (const p of placed.filter(x => x.examples.entry)) byFile.set(p.file, [...byFile.get(p.file) ?? [], p]);

@@ -16,7 +16,7 @@ import { ContainerResources, Cpu, quantities, resolveResources } from './resourc
 import { DeploymentMode, RULES } from './rules';
 import { KServeVersion } from './kserve-version';
 import { digestsRequired, pinnedImage, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from './image-digests';
-import { renderSecurity } from './security';
+import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact, DNS_1035_LABEL } from './_names';
@@ -201,8 +201,9 @@ export class TritonPredictor extends InferenceServiceComponent {
 
     const shm = props.sharedMemorySize;
     const grpc = this.protocol === TritonProtocol.GRPC_V2;
-    // The runtime's own securityContext (0.14+: UID 1000, drop ALL) is replaced by this one.
-    const security = renderSecurity(props.security, { runAsUser: 1000, writablePaths: ['/tmp'] }, 'security', out, this);
+    // KServe merges this securityContext over the runtime's own (0.14+: UID 1000, drop ALL,
+    // privileged: false), field by field (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/utils/utils.go:253).
+    const security = renderSecurity(props.security, { runAsUser: 1000, tmpDir: DEFAULT_TMP_DIR }, 'security', out, this);
     // Digest pinning of the runtime's image: written as the model's image, which replaces it.
     const runtimeImage = props.runtime === undefined ? `${TRITON_RUNTIME_IMAGE}:${props.runtimeVersion ?? TRITON_RUNTIME_TAG}` : undefined;
     const pinned = runtimeImage && pinnedImage(this, runtimeImage, 'runtimeVersion', out);
@@ -220,7 +221,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       runtimeVersion: image ? undefined : props.runtimeVersion,
       storageUri: storage.storageUri,
       args: props.args,
-      env: renderEnv(props.env),
+      env: withSecurityEnv(renderEnv(props.env), security),
       // Knative exposes one port; for gRPC it must be named h2c (kserve.md §3.3, kserve#1420).
       ports: grpc ? [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }] : undefined,
       volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,

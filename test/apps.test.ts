@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { KServeVersion } from '../lib';
+import { formatFinding, KServeVersion, Validation } from '../lib';
 import { buildApp } from '../apps/main';
 import { only, synth } from './util';
 
@@ -65,8 +65,9 @@ describe('reference app (apps/main.ts)', () => {
 
   test('both components log everything to the message dumper, by its derived URL', () => {
     const url = `http://${dumper.metadata.name}.${dumper.metadata.namespace}.svc.cluster.local`;
-    expect(isvc.spec.predictor.logger).toEqual({ mode: 'all', url });
-    expect(isvc.spec.transformer.logger).toEqual({ mode: 'all', url });
+    // X-Request-Id in both hops' events (kserve v0.20.0 pkg/logger/handler.go:133-137): the id the transformer forwards.
+    expect(isvc.spec.predictor.logger).toEqual({ mode: 'all', url, metadataHeaders: ['X-Request-Id'] });
+    expect(isvc.spec.transformer.logger).toEqual({ mode: 'all', url, metadataHeaders: ['X-Request-Id'] });
   });
 
   test('message dumper: pinned event_display image, cluster-local, kept warm', () => {
@@ -87,5 +88,23 @@ describe('reference app for KServe 0.11', () => {
 
   test('spells the deployment mode Serverless and adds no modelFormat annotation', () => {
     expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Serverless' });
+  });
+
+  test('passes Knative 1.10.1\'s mount-path admission, which KServe 0.11 installs: no volume at a reserved path', () => {
+    // knative/serving knative-v1.10.1 pkg/apis/serving/k8s_validation.go:43-50 (reservedPaths), checked with
+    // path.Clean for every container at :668-672 ("mountPath \"/tmp\" is a reserved path").
+    const reserved = ['/', '/dev', '/dev/log', '/tmp', '/var', '/var/log'];
+    const dumper = only(objects, 'Service');
+    const mounts: string[] = [
+      ...isvc.spec.predictor.model.volumeMounts, ...isvc.spec.transformer.containers.flatMap((c: any) => c.volumeMounts ?? []),
+      ...dumper.spec.template.spec.containers.flatMap((c: any) => c.volumeMounts ?? []),
+    ].map((m: any) => path.posix.normalize(m.mountPath).replace(/(.)\/+$/, '$1'));
+    expect(mounts.length).toBeGreaterThan(0);
+    expect(mounts.filter(m => reserved.includes(m))).toEqual([]);
+    // Python's tempfile and Triton still get a writable temporary directory.
+    expect(isvc.spec.transformer.containers[0].env).toContainEqual({ name: 'TMPDIR', value: '/scratch' });
+    expect(isvc.spec.predictor.model.env).toContainEqual({ name: 'TMPDIR', value: '/scratch' });
+    const app = buildApp({}, { kserveVersion: KServeVersion.V0_11 });
+    expect(Validation.findings(app).filter(f => f.rule.severity === 'error').map(formatFinding)).toEqual([]);
   });
 });

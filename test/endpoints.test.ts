@@ -12,6 +12,7 @@ import {
   AzureCredentials, checkInferenceRequest, DeploymentMode, endpointsOf, InferenceService, InferenceServiceChart, InferenceServiceChartProps,
   IngressGateway, KServeVersion, mermaidDiagram, RolloutStage, synthToDirectory, V2Datatype,
 } from '../lib';
+import { endpointsSection, EVENTS_WITH_ID, exampleInputsOf } from '../lib/endpoints';
 import { buildApp } from '../apps/main';
 import { startV2Server, V2Server } from './v2-server';
 
@@ -23,7 +24,7 @@ function isvcOf(props: InferenceServiceChartProps, id = 'iris'): InferenceServic
   return chart.inferenceService;
 }
 
-function hosts(isvc: InferenceService): Record<string, [string, string | undefined]> {
+function hosts(isvc: InferenceService): Record<string, [string | undefined, string | undefined]> {
   return Object.fromEntries(endpointsOf(isvc).components.map(c => [c.role, [c.host, c.internalUrl]]));
 }
 
@@ -48,8 +49,25 @@ describe('hosts and URLs', () => {
     expect(hosts(isvc)).toEqual({
       'InferenceService': ['iris-ml.models.acme.org', 'http://iris-v1-predictor.ml.svc.cluster.local'],
       'predictor': ['iris-v1-predictor-ml.models.acme.org', 'http://iris-v1-predictor.ml.svc.cluster.local'],
-      'canary': ['iris-v2-predictor-ml.models.acme.org', 'http://iris-v2-predictor.ml.svc.cluster.local'],
+      // No Ingress rule for a 0.20 canary: in-cluster only (kserve v0.20.0 kube_ingress_reconciler.go:236-313 has no canary rule).
+      'canary': [undefined, 'http://iris-v2-predictor.ml.svc.cluster.local'],
     });
+  });
+
+  test('Standard mode with a transformer: the transformer is reached through the InferenceService host, not <isvc>-transformer-<ns>', () => {
+    // kserve v0.20.0 (and v0.11.2 :198) pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/kube_ingress_reconciler.go:278
+    // routes the transformer host to the predictor Service; the top-level host goes to the transformer (:277).
+    for (const kserveVersion of [KServeVersion.V0_11, KServeVersion.V0_20]) {
+      const isvc = isvcOf({ namespace: 'ml', kserveVersion, deploymentMode: DeploymentMode.STANDARD, modelUri: 'pvc://m/iris', transformer: { image: 'x:1' } });
+      expect(hosts(isvc)).toEqual({
+        'InferenceService': ['iris-ml.example.com', 'http://iris-transformer.ml.svc.cluster.local'],
+        'transformer': ['iris-ml.example.com', 'http://iris-transformer.ml.svc.cluster.local'],
+        'predictor': ['iris-predictor-ml.example.com', 'http://iris-predictor.ml.svc.cluster.local'],
+      });
+      const section = endpointsSection(isvc, exampleInputsOf(isvc), 'iris.k8s.yaml');
+      expect(section).toContain('`iris-transformer-ml.example.com` exists too, but KServe\'s Ingress routes it to the predictor');
+      expect(section).not.toMatch(/\| transformer \| `iris-transformer-ml/);
+    }
   });
 
   test('Knative tag routing during a canary: latest- and prev- hosts of the predictor', () => {
@@ -182,10 +200,43 @@ describe('ENDPOINTS.md commands, run against a v2 server on 127.0.0.1', () => {
       'kubectl -n default get revisions -l serving.knative.dev/service=test-predictor',
       'kubectl -n default logs -l serving.kserve.io/inferenceservice=test,component=predictor -c kserve-container --tail=50',
       'kubectl -n default logs -l serving.kserve.io/inferenceservice=test,component=transformer -c kserve-container --tail=50',
-      'kubectl -n default logs -l serving.knative.dev/service=message-dumper -c event-display --tail=200 | grep -B 2 -A 20 "${ID}"',
+      `kubectl -n default logs -l serving.knative.dev/service=message-dumper -c event-display --tail=1000 | ${EVENTS_WITH_ID}`,
       'kubectl delete -f test.k8s.yaml',
       'kubectl -n default delete inferenceservice test',
     ]);
+  });
+
+  test('the dumper command prints both hops\' events of one request, whole, and no other event', async () => {
+    // event_display prints "☁️  cloudevents.Event" and then Event.String() of cloudevents/sdk-go
+    // (v2/event/eventcontext_v1.go:280-315: attributes, then extensions sorted by name; v2/event/event.go:69-96: data).
+    // KServe's agent sets the id from Ce-Id and the metadata extension from metadataHeaders (kserve v0.20.0
+    // pkg/logger/worker.go:122-137), so the transformer's events have the id and the predictor's only the metadata.
+    const event = (type: string, id: string, component: string, requestId: string) => [
+      '☁️  cloudevents.Event', 'Context Attributes,', '  specversion: 1.0', `  type: org.kubeflow.serving.inference.${type}`,
+      '  source: http://localhost:9081/', `  id: ${id}`, '  time: 2026-12-01T10:00:00.000Z', '  datacontenttype: application/json',
+      'Extensions,', `  component: ${component}`, '  endpoint: ', '  inferenceservicename: test',
+      `  metadata: {"X-Request-Id":["${requestId}"]}`, '  namespace: default', '  recordedtime: 2026-12-01T10:00:00.001Z',
+      'Data,', '  {', '    "inputs": []', '  }',
+    ].join('\n');
+    const mine = 'c0ffee00-0000-4000-8000-000000000001';
+    const log = [
+      event('request', 'aaaa-other', 'transformer', 'aaaa-other'),
+      event('request', mine, 'transformer', mine),
+      event('request', '7d6c1e0e-fresh-predictor-id', 'predictor', mine),
+      event('response', '7d6c1e0e-fresh-predictor-id', 'predictor', mine),
+      event('response', mine, 'transformer', mine),
+      event('response', 'aaaa-other', 'transformer', 'aaaa-other'),
+    ].join('\n') + '\n';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dumper-')), 'events.log');
+    fs.writeFileSync(file, log);
+    const r = await run(`ID=${mine}; cat ${file} | ${EVENTS_WITH_ID}`);
+    expect(r.ok).toBe(true);
+    const printed = r.stdout.split('☁️  cloudevents.Event\n').filter(Boolean);
+    expect(printed.map(e => [/type: \S+\.(\w+)/.exec(e)![1], /component: (\w+)/.exec(e)![1]])).toEqual([
+      ['request', 'transformer'], ['request', 'predictor'], ['response', 'predictor'], ['response', 'transformer'],
+    ]);
+    expect(printed.every(e => e.includes('Data,\n  {\n    "inputs": []\n  }\n'))).toBe(true);
+    expect(r.stdout).not.toContain('aaaa-other');
   });
 
   test('the documented gateway commands are valid kubectl invocations (client-side only)', () => {
@@ -244,7 +295,7 @@ describe('Mermaid diagram, drawn from the construct tree', () => {
     expect(nodes.get('ingress')).toBe('"Kourier gateway<br/>kourier-system/kourier"');
   });
 
-  test('a Standard-mode canary: both versions with their traffic shares, one storage each, shared credentials', () => {
+  test('a Standard-mode canary: a dark launch the ingress does not reach, one storage each, shared credentials', () => {
     const isvc = isvcOf({
       deploymentMode: DeploymentMode.STANDARD,
       azureBlob: { account: 'acct', container: 'models', path: 'iris-v1', credentials: AzureCredentials.workloadIdentity({ clientId: 'id' }) },
@@ -253,8 +304,16 @@ describe('Mermaid diagram, drawn from the construct tree', () => {
     });
     const { nodes, edges } = parseFlowchart(mermaidDiagram(isvc));
     expect([...nodes.keys()]).toEqual(['client', 'ingress', 'predictor', 'canary', 'sink1', 'storage1', 'credentials1', 'storage2']);
-    expect(edges.filter(([a]) => a === 'ingress').map(([, b, label]) => `${b} ${label}`)).toEqual(['predictor "75 %"', 'canary "25 %"']);
-    expect(nodes.get('canary')).toContain('Deployment iris-v2-predictor');
+    // KServe 0.20.0 routes nothing to a canary (predictor.go:886-895 only sizes it; the Ingress has no canary rule).
+    expect(edges.filter(([a]) => a === 'ingress').map(([, b, label]) => `${b} ${label}`)).toEqual(['predictor ']);
+    expect(edges.filter(([, b]) => b === 'canary').map(([a]) => a)).toEqual(['storage2']);
+    expect(nodes.get('canary')).toBe('"canary: Triton v2<br/>Deployment iris-v2-predictor<br/>dark launch: in-cluster only<br/>iris/candidate"');
+    expect(mermaidDiagram(isvc)).not.toContain('%');
+    const section = endpointsSection(isvc, exampleInputsOf(isvc), 'iris.k8s.yaml');
+    expect(section).toContain('| canary | - (no route at the ingress) | `http://iris-v2-predictor.default.svc.cluster.local` |');
+    expect(section).toContain('The canary `v2` is a dark launch: on KServe 0.20 in Standard mode `trafficPercent` (25 %) only sizes it');
+    expect(section).toContain('kubectl -n default port-forward service/iris-v2-predictor 8082:80');
+    expect(section).not.toMatch(/Host: iris-v2/);
     // Workload identity: a ServiceAccount and no Secret.
     expect(nodes.get('credentials1')).toBe('"ServiceAccount iris-azure-blob"');
     expect(edges.filter(([a]) => a === 'credentials1').map(([, b]) => b)).toEqual(['storage1']);

@@ -27,7 +27,7 @@ describe('InferenceServiceChart', () => {
       'Secret/nlp/bert-azure-blob', 'ServiceAccount/nlp/bert-azure-blob', 'Service/nlp/bert-events', 'InferenceService/nlp/bert',
     ]);
     const isvc = objects[3];
-    expect(isvc.spec.transformer.logger).toEqual({ url: 'http://bert-events.nlp.svc.cluster.local', mode: 'request' });
+    expect(isvc.spec.transformer.logger).toEqual({ url: 'http://bert-events.nlp.svc.cluster.local', mode: 'request', metadataHeaders: ['X-Request-Id'] });
   });
 
   test('logging can be disabled', () => {

@@ -5,9 +5,11 @@
  * each component gets.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { App } from 'cdk8s';
 import { XMLParser } from 'fast-xml-parser';
-import { JMETER_PROPERTIES } from '../lib';
+import { DeploymentMode, InferenceServiceChart, JMETER_PROPERTIES, synthToDirectory, V2Datatype } from '../lib';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 
@@ -160,5 +162,35 @@ describe('the JMeter plan beside each chart', () => {
   test('folders without example requests get no plan; the GitOps folders none', () => {
     expect(fs.readdirSync(path.join(DIST, 'dev')).filter(f => f.endsWith('.jmx'))).toEqual(['test.jmx']);
     for (const folder of ['argocd', 'flux', 'gpu-check']) expect(fs.readdirSync(path.join(DIST, folder)).filter(f => f.endsWith('.jmx'))).toEqual([]);
+  });
+});
+
+describe('Standard mode: the plan, load targets and ENDPOINTS.md reach the transformer through the InferenceService host', () => {
+  // kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/kube_ingress_reconciler.go:277-278:
+  // the top-level host goes to the transformer, <isvc>-transformer-<ns>.<domain> to the predictor.
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jmx-standard-')), 'dist');
+  synthToDirectory(props => {
+    const app = new App(props);
+    new InferenceServiceChart(app, 'test', {
+      deploymentMode: DeploymentMode.STANDARD, modelUri: 'pvc://m/test',
+      predictor: { maxReplicas: 2, signature: { inputs: [{ name: 'INPUT__0', datatype: V2Datatype.FP32, shape: [1, 4] }] } },
+      transformer: { image: 'registry.example.com/pre:1.0.0', maxReplicas: 2, signature: { inputs: [{ name: 'text', datatype: V2Datatype.BYTES, shape: [1] }] } },
+    });
+    return app;
+  }, out);
+  const xml = fs.readFileSync(path.join(out, 'test.jmx'), 'utf8');
+  const argument = (name: string) => new RegExp(`<stringProp name="Argument.name">${name}</stringProp>\\s*<stringProp name="Argument.value">([^<]*)</stringProp>`).exec(xml)?.[1];
+
+  test('JMeter: the transformer component sends the InferenceService host', () => {
+    expect(argument('test_host_entry')).toBe('test-default.example.com');
+    expect(argument('test_host_transformer')).toBe('test-default.example.com');
+    expect(argument('test_host_predictor')).toBe('test-predictor-default.example.com');
+    expect(xml).not.toContain('test-transformer-default.example.com');
+  });
+
+  test('loadtest/targets.json: --component transformer calls the InferenceService host', () => {
+    const targets = JSON.parse(fs.readFileSync(path.join(out, 'loadtest', 'targets.json'), 'utf8')).inferenceServices[0].targets;
+    expect(targets.transformer).toEqual({ host: 'test-default.example.com', path: '/v2/models/test/infer', request: 'example_inputs/test.json' });
+    expect(targets.predictor.host).toBe('test-predictor-default.example.com');
   });
 });

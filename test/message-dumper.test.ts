@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { ContainerSecurity, Cpu, DeploymentMode, KServeVersion, EVENT_DISPLAY_IMAGE, InferenceService, LoggerMode, LoggerSink, MessageDumper, MessageDumperProps, ModelStorage, TritonPredictor } from '../lib';
+import { ContainerSecurity, Cpu, DeploymentMode, KServeVersion, KnativeVersion, EVENT_DISPLAY_IMAGE, InferenceService, LoggerMode, LoggerSink, MessageDumper, MessageDumperProps, ModelStorage, TritonPredictor } from '../lib';
 import { newChart, only, synth } from './util';
 
 describe('MessageDumper', () => {
@@ -21,7 +21,7 @@ describe('MessageDumper', () => {
       security: ContainerSecurity.restricted({ runAsUser: 2000, runAsGroup: 3000, writablePaths: ['/var/cache'] }),
       automountServiceAccountToken: true,
       imagePullSecrets: ['registry-login'],
-      kserveVersion: KServeVersion.V0_20, deploymentMode: DeploymentMode.KNATIVE,
+      kserveVersion: KServeVersion.V0_20, knativeVersion: KnativeVersion.V1_21, deploymentMode: DeploymentMode.KNATIVE,
     } satisfies Required<MessageDumperProps>);
     const ksvc = only(synth(chart), 'Service');
     expect(ksvc.metadata).toEqual({ name: 'events', namespace: 'obs' });
@@ -52,7 +52,7 @@ describe('MessageDumper', () => {
     new InferenceService(chart, 'm', { predictor });
     const objects = synth(chart);
     expect(objects.map(o => o.kind)).toEqual(['Service', 'InferenceService']);
-    expect(only(objects, 'InferenceService').spec.predictor.logger).toEqual({ url: 'http://message-dumper.default.svc.cluster.local', mode: 'response' });
+    expect(only(objects, 'InferenceService').spec.predictor.logger).toEqual({ url: 'http://message-dumper.default.svc.cluster.local', mode: 'response', metadataHeaders: ['X-Request-Id'] });
   });
 
   test('LoggerSink.fromUrl logs to any CloudEvents endpoint', () => {
@@ -63,7 +63,7 @@ describe('MessageDumper', () => {
     });
     new InferenceService(chart, 'm', { predictor });
     expect(only(synth(chart), 'InferenceService').spec.predictor.logger)
-      .toEqual({ url: 'http://broker-ingress.knative-eventing.svc.cluster.local/ml/default', mode: 'all' });
+      .toEqual({ url: 'http://broker-ingress.knative-eventing.svc.cluster.local/ml/default', mode: 'all', metadataHeaders: ['X-Request-Id'] });
   });
 
 });

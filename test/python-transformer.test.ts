@@ -20,14 +20,15 @@ describe('PythonTransformer', () => {
     expect(spec).toMatchSnapshot();
     expect(spec).toEqual({
       automountServiceAccountToken: false,
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
       containers: [{
         name: 'kserve-container', image: 'example.com/pre:1.0',
         args: ['--protocol', 'v2', '--predictor_protocol', 'v2'],
         resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
-        // UID 1000 is the user of KServe's Python images; /tmp stays writable for Python.
+        // UID 1000 is the user of KServe's Python images; Python's tempfile writes to TMPDIR, /scratch.
         securityContext: restrictedContext(1000),
-        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        env: [{ name: 'TMPDIR', value: '/scratch' }],
+        volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
       }],
     });
   });
@@ -61,7 +62,7 @@ describe('PythonTransformer', () => {
     const predictor = new TritonPredictor(chart, 'predictor', { storage: ModelStorage.fromUri('pvc://models/triton') });
     new InferenceService(chart, 'm', { predictor, transformer: new PythonTransformer(chart, 'transformer', props) });
     expect(only(synth(chart), 'InferenceService').spec.transformer).toEqual({
-      logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'all' },
+      logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'all', metadataHeaders: ['X-Request-Id'] },
       minReplicas: 2, maxReplicas: 6, scaleMetric: 'concurrency', scaleTarget: 16, containerConcurrency: 4, timeout: 60,
       labels: { a: 'b' }, annotations: { c: 'd' }, nodeSelector: { pool: 'cpu' }, serviceAccountName: 'pre',
       automountServiceAccountToken: true, imagePullSecrets: [{ name: 'registry-a' }, { name: 'registry-b' }],

@@ -93,8 +93,34 @@ describe('Standard mode on KServe 0.20: spec.canary[]', () => {
     for (const field of ['maxReplicas', 'scaleTarget', 'scaleMetric', 'autoScaling', 'canaryTrafficPercent']) {
       expect(canary.predictor[field]).toBeUndefined();
     }
+    // One pod: unset, KServe 0.20.0 sizes it ceil(stable minReplicas × trafficPercent / 100)
+    // (pkg/controller/v1beta1/inferenceservice/components/predictor.go:886-895) for traffic it never gets.
+    expect(canary.predictor.minReplicas).toBe(1);
     expect(obj.metadata.annotations['serving.kserve.io/autoscalerClass']).toBe('hpa');
     expect(obj).toMatchSnapshot();
+  });
+
+  test('a canary is a dark launch: synth warns with its in-cluster URL and the stable replicas KServe holds back', () => {
+    const chart = newChart('ml');
+    const predictor = new TritonPredictor(chart, 'v1', { storage: ModelStorage.fromUri(V1), name: 'v1', minReplicas: 3, maxReplicas: 4 });
+    const candidate = new TritonPredictor(chart, 'v2', { storage: ModelStorage.fromUri(V2), name: 'v2', minReplicas: 2 });
+    new InferenceService(chart, 'm', { predictor, deploymentMode: DeploymentMode.STANDARD, rollout: { candidate, stage: RolloutStage.canary(30) } });
+    const warnings = Validation.findings(chart.node.root).filter(f => f.rule.severity === 'warning').map(formatFinding);
+    // predictor.go:795-803: the stable minReplicas becomes max(min - canary replicas, 1).
+    expect(warnings).toEqual([
+      'test/v2: warning [canary-dark-launch] rollout.stage ("canary 30 %") is a dark launch on KServe 0.20 in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (2 pods) answers only in-cluster at http://m-v2-predictor.ml.svc.cluster.local; KServe also lowers the stable predictor\'s minReplicas from 3 to 1 while it runs; fix: send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)',
+    ]);
+    expect(only(synth(chart), 'InferenceService').spec.canary[0].predictor.minReplicas).toBe(2);
+  });
+
+  test('a chart\'s Standard candidate does not inherit the stable minReplicas (that would hold the stable predictor down to 1)', () => {
+    const chart = new InferenceServiceChart(Testing.app(), 'm', {
+      deploymentMode: DeploymentMode.STANDARD, modelUri: V1, predictor: { name: 'v1', minReplicas: 3, maxReplicas: 6 },
+      rollout: { candidate: { name: 'v2', modelUri: V2 }, stage: RolloutStage.canary(50) },
+    });
+    const obj = only(synth(chart), 'InferenceService');
+    expect(obj.spec.predictor.minReplicas).toBe(3);
+    expect(obj.spec.canary[0].predictor.minReplicas).toBe(1);
   });
 
   test('rolled back: the canary stays deployed with 0 %', () => {
@@ -148,7 +174,7 @@ describe('InferenceServiceChart rollout', () => {
       const candidate = deploymentMode === DeploymentMode.KNATIVE ? obj.spec.predictor : obj.spec.canary[0].predictor;
       expect(candidate.model).toMatchObject({ storageUri: 'https://acct.blob.core.windows.net/models/test/v2/', runtimeVersion: '24.08-py3' });
       expect(candidate.serviceAccountName).toBe('test-azure-blob');
-      expect(candidate.logger).toEqual({ url: 'http://message-dumper.ml.svc.cluster.local', mode: 'all' });
+      expect(candidate.logger).toEqual({ url: 'http://message-dumper.ml.svc.cluster.local', mode: 'all', metadataHeaders: ['X-Request-Id'] });
     }
   });
 

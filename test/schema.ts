@@ -20,17 +20,23 @@ export { strictCrdSchema };
 
 export const CRDS = path.resolve(__dirname, '..', '..', 'shared', 'crds');
 
-/** Which schema files an object is checked against. */
+/** Which schema files an object is checked against: folders of ../shared/crds. */
 export interface SchemaSet {
-  readonly kserve: 'kserve-v0.20.0' | 'kserve-v0.11.2';
-  readonly knative: 'knative-serving-v1.21.1' | 'knative-serving-v1.10.1';
+  readonly kserve: string;
+  readonly knative: string;
 }
 
-/** KServe 0.11 objects are checked against 0.11.2 and its Knative; every later one against 0.20.0. */
-export function schemaSetFor(kserveMinor: number): SchemaSet {
-  return kserveMinor <= 11
-    ? { kserve: 'kserve-v0.11.2', knative: 'knative-serving-v1.10.1' }
-    : { kserve: 'kserve-v0.20.0', knative: 'knative-serving-v1.21.1' };
+/**
+ * Each KServe minor is checked against its own InferenceService CRD (the one folder of that
+ * minor in ../shared/crds), and Knative Services against the Knative CRD nearest the Knative
+ * the cluster runs (by default the one that KServe minor installs, ../shared/crds/README.md).
+ */
+export function schemaSetFor(kserveMinor: number, knativeMinor?: number): SchemaSet {
+  const kserve = fs.readdirSync(CRDS).filter(d => d.startsWith(`kserve-v0.${kserveMinor}.`));
+  if (kserve.length !== 1) throw new Error(`expected one CRD folder for KServe 0.${kserveMinor} in ${CRDS}, found ${kserve.join(', ') || 'none'}`);
+  const installed = kserveMinor <= 12 ? 10 : kserveMinor <= 14 ? 13 : kserveMinor <= 16 ? 15 : 21;
+  const knative = knativeMinor ?? installed;
+  return { kserve: kserve[0], knative: knative <= 12 ? 'knative-serving-v1.10.1' : knative <= 16 ? 'knative-serving-v1.15.2' : 'knative-serving-v1.21.1' };
 }
 
 // optimize: false compiles the 2 MB KServe schema in ~2 s instead of ~7 s; validation stays exact.

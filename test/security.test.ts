@@ -7,8 +7,8 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  ContainerSecurity, DeploymentMode, GpuSmokeTest, ImageDigests, InferenceService, InferenceServiceChart, InferenceServiceNetworkPolicies,
-  IngressGateway, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer, TritonPredictor, Validation,
+  ContainerSecurity, DeploymentMode, EnvValue, GpuSmokeTest, ImageDigests, InferenceService, InferenceServiceChart, InferenceServiceNetworkPolicies,
+  IngressGateway, KnativeVersion, KServeVersion, LoggerMode, MessageDumper, ModelStorage, PythonTransformer, TritonPredictor, Validation,
 } from '../lib';
 import { CRDS } from './schema';
 import { only, restrictedContext, synth } from './util';
@@ -35,15 +35,18 @@ function isvcSpec(objects: any[]): any {
 }
 
 describe('restricted security contexts by default', () => {
-  test.each([DeploymentMode.KNATIVE, DeploymentMode.STANDARD])('%s mode: every container we own is restricted, with /tmp writable where Python and Triton write', (mode) => {
+  test.each([DeploymentMode.KNATIVE, DeploymentMode.STANDARD])('%s mode: every container we own is restricted, with /scratch writable and TMPDIR pointing there where Python and Triton write', (mode) => {
     const objects = synth(reference(mode).chart);
     const spec = isvcSpec(objects);
     expect(spec.predictor.model.securityContext).toEqual(restrictedContext(1000));
-    expect(spec.predictor.model.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(spec.predictor.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    // Not /tmp: Knative up to 1.12 rejects a volume there (knative-v1.10.1 pkg/apis/serving/k8s_validation.go:43-50).
+    expect(spec.predictor.model.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }]);
+    expect(spec.predictor.model.env).toEqual([{ name: 'TMPDIR', value: '/scratch' }]);
+    expect(spec.predictor.volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
     expect(spec.transformer.containers[0].securityContext).toEqual(restrictedContext(1000));
-    expect(spec.transformer.containers[0].volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
-    expect(spec.transformer.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expect(spec.transformer.containers[0].volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }]);
+    expect(spec.transformer.containers[0].env).toEqual([{ name: 'TMPDIR', value: '/scratch' }]);
+    expect(spec.transformer.volumes).toEqual([{ name: 'scratch', emptyDir: {} }]);
     const dumperPod = mode === DeploymentMode.KNATIVE ? only(objects, 'Service').spec.template.spec : only(objects, 'Deployment').spec.template.spec;
     // The dumper runs as its image's nonroot user and writes nothing.
     expect(dumperPod.containers[0].securityContext).toEqual(restrictedContext());
@@ -79,6 +82,7 @@ describe('restricted security contexts by default', () => {
       expect(spec.predictor.securityContext).toBeUndefined();
       expect(spec.transformer.containers[0].securityContext).toBeUndefined();
       expect(spec.transformer.containers[0].volumeMounts).toBeUndefined();
+      expect(spec.transformer.containers[0].env).toBeUndefined();
       const dumper = objects.find(o => o.kind !== 'InferenceService' && o.spec.template).spec.template.spec;
       expect(dumper.containers[0].securityContext).toBeUndefined();
       expect(dumper.securityContext).toBeUndefined();
@@ -95,19 +99,33 @@ describe('restricted security contexts by default', () => {
     expect(spec.transformer.containers[0].securityContext).toEqual(restrictedContext(1000));
   });
 
-  test('restricted() options: another UID and group, the image user, a writable root filesystem, more writable paths', () => {
+  test('restricted() options: another UID and group, the image user, a writable root filesystem, another tmpDir, more writable paths', () => {
     const chart = Testing.chart();
     const predictor = new TritonPredictor(chart, 'predictor', {
       storage: PVC, sharedMemorySize: undefined,
-      security: ContainerSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, writablePaths: ['/tmp', '/opt/cache'] }),
+      env: { LOG_LEVEL: EnvValue.fromValue('info') },
+      security: ContainerSecurity.restricted({ runAsUser: 1001, runAsGroup: 1001, tmpDir: '/tmp', writablePaths: ['/opt/cache'] }),
     });
     const transformer = new PythonTransformer(chart, 'transformer', { image: IMAGE, security: ContainerSecurity.restricted({ imageUser: true, readOnlyRootFilesystem: false }) });
-    new InferenceService(chart, 'm', { predictor, transformer });
+    // Knative 1.13+ accepts a volume at /tmp (knative-v1.13.0 k8s_validation.go:43-47).
+    new InferenceService(chart, 'm', { predictor, transformer, knativeVersion: KnativeVersion.V1_21 });
     const spec = isvcSpec(synth(chart));
     expect(spec.predictor.model.securityContext).toEqual({ ...restrictedContext(1001), runAsGroup: 1001 });
-    expect(spec.predictor.volumes.map((v: any) => v.name)).toEqual(['tmp', 'writable-opt-cache']);
+    expect(spec.predictor.volumes.map((v: any) => v.name)).toEqual(['scratch', 'writable-opt-cache']);
+    expect(spec.predictor.model.volumeMounts.map((v: any) => v.mountPath)).toEqual(['/tmp', '/opt/cache']);
+    expect(spec.predictor.model.env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, { name: 'TMPDIR', value: '/tmp' }]);
     expect(spec.transformer.containers[0].securityContext).toEqual({ ...restrictedContext(), readOnlyRootFilesystem: false });
     expect(spec.transformer.volumes).toBeUndefined();
+    expect(spec.transformer.containers[0].env).toBeUndefined();
+  });
+
+  test('a TMPDIR of the user\'s own wins over the scratch directory\'s', () => {
+    const chart = Testing.chart();
+    const transformer = new PythonTransformer(chart, 'transformer', { image: IMAGE, env: { TMPDIR: EnvValue.fromValue('/data/tmp') } });
+    new InferenceService(chart, 'm', { predictor: new TritonPredictor(chart, 'predictor', { storage: PVC }), transformer });
+    const spec = isvcSpec(synth(chart));
+    expect(spec.transformer.containers[0].env).toEqual([{ name: 'TMPDIR', value: '/data/tmp' }]);
+    expect(spec.transformer.containers[0].volumeMounts).toEqual([{ name: 'scratch', mountPath: '/scratch' }]);
   });
 
   test('the GPU smoke test is restricted too, and opts out the same way', () => {

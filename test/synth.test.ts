@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
-import { InferenceServiceChart, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import * as YAML from 'yaml';
+import { AzureCredentials, DeploymentMode, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
 
@@ -129,5 +130,106 @@ describe('app scripts (what `npm run synth` runs)', () => {
       '',
     ].join('\n'));
     expect(readTree(out)).toEqual({ 'keep.k8s.yaml': 'kind: Kept\n' });
+  });
+});
+
+describe('several models in one namespace share the objects they define alike', () => {
+  /** n charts in namespace ml, each with its own model, transformer, credentials and the default message dumper. */
+  const fleet = (n: number, extra: Partial<InferenceServiceChartProps> = {}) => (props: AppProps) => {
+    const app = new App(props);
+    for (let i = 1; i <= n; i++) {
+      new InferenceServiceChart(app, `model-${i}`, {
+        namespace: 'ml', azureBlob: { account: 'acct', container: 'models', path: `m${i}/` }, transformer: { image: 'registry.example.com/pre:1.0.0' },
+        networkPolicies: {}, ...extra,
+      });
+    }
+    return app;
+  };
+  const kustomize = (dir: string) => execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+  const ids = (yaml: string) => YAML.parseAllDocuments(yaml).map(d => d.toJS()).map((o: any) => `${o.kind}/${o.metadata.name}`);
+
+  // Before: each chart wrote its own message-dumper, and kustomize refused the folder
+  // ("may not add resource with an already registered id").
+  test.each([2, 5, 20])('%i models in Knative mode: kubectl kustomize builds the folder, with exactly one dumper', n => {
+    const out = path.join(tmp(), 'dist');
+    synthToDirectory(fleet(n), out);
+    const built = ids(kustomize(out));
+    expect(built.filter(x => x === 'Service/message-dumper')).toHaveLength(1);
+    expect(built.filter(x => x.startsWith('InferenceService/'))).toHaveLength(n);
+    expect(built.filter(x => x.startsWith('ServiceAccount/'))).toHaveLength(n);
+    // One dumper NetworkPolicy per InferenceService: policies add up.
+    expect(built.filter(x => x.startsWith('NetworkPolicy/message-dumper-from-'))).toHaveLength(n);
+    expect(new Set(built).size).toBe(built.length);
+    // The dumper lives in the first chart's file, and ENDPOINTS.md says so.
+    expect(fs.readFileSync(path.join(out, 'model-1.k8s.yaml'), 'utf8')).toContain('name: message-dumper\n');
+    expect(fs.readFileSync(path.join(out, `model-${n}.k8s.yaml`), 'utf8')).not.toContain('name: message-dumper\n');
+    expect(fs.readFileSync(path.join(out, 'ENDPOINTS.md'), 'utf8'))
+      .toContain(`- \`serving.knative.dev/v1 Service ml/message-dumper\` in \`model-1.k8s.yaml\`, also used by ${Array.from({ length: n - 1 }, (_, i) => `\`model-${i + 2}.k8s.yaml\``).join(', ')}`);
+  });
+
+  test('Standard mode: one dumper Deployment and Service for five models', () => {
+    const out = path.join(tmp(), 'dist');
+    synthToDirectory(fleet(5, { deploymentMode: DeploymentMode.STANDARD, predictor: { maxReplicas: 2 }, transformer: { image: 'registry.example.com/pre:1.0.0', maxReplicas: 2 } }), out);
+    const built = ids(kustomize(out));
+    expect(built.filter(x => x === 'Deployment/message-dumper' || x === 'Service/message-dumper').sort()).toEqual(['Deployment/message-dumper', 'Service/message-dumper']);
+  });
+
+  test('charts that name one ServiceAccount for one Secret share it: one storage identity, one ServiceAccount', () => {
+    const shared = (props: AppProps) => {
+      const app = new App(props);
+      for (const i of [1, 2, 3]) {
+        new InferenceServiceChart(app, `model-${i}`, {
+          namespace: 'ml', azureBlob: { account: 'acct', container: 'models', path: `m${i}/`, serviceAccountName: 'azure-blob', credentials: AzureCredentials.existingSecret('azure-blob') },
+        });
+      }
+      return app;
+    };
+    const dir = path.join(tmp(), 'dist');
+    synthToDirectory(shared, dir);
+    const built = ids(kustomize(dir));
+    expect(built.filter(x => x.startsWith('ServiceAccount/'))).toEqual(['ServiceAccount/azure-blob']);
+    const isvcs = YAML.parseAllDocuments(kustomize(dir)).map(d => d.toJS()).filter((o: any) => o.kind === 'InferenceService');
+    expect(isvcs.map((o: any) => o.spec.predictor.serviceAccountName)).toEqual(['azure-blob', 'azure-blob', 'azure-blob']);
+    expect(fs.readFileSync(path.join(dir, 'ENDPOINTS.md'), 'utf8')).toContain('- `v1 ServiceAccount ml/azure-blob` in `model-1.k8s.yaml`, also used by `model-2.k8s.yaml`, `model-3.k8s.yaml`');
+  });
+
+  test('by construction: the charts share one dumper construct, so cdk8s\'s own app.synth() output builds too, with unprefixed file names', () => {
+    const outdir = path.join(tmp(), 'dist');
+    const app = fleet(3)({ outdir });
+    const charts = app.node.children.filter((c): c is InferenceServiceChart => c instanceof InferenceServiceChart);
+    expect(new Set(charts.map(c => c.messageDumper)).size).toBe(1);
+    expect(charts[2].inferenceService.predictor).toBeDefined();
+    app.synth();
+    const yamls = fs.readdirSync(outdir).sort();
+    // No chart depends on another (that would prefix every file with an index).
+    expect(yamls).toEqual(['model-1.k8s.yaml', 'model-2.k8s.yaml', 'model-3.k8s.yaml']);
+    fs.writeFileSync(path.join(outdir, 'kustomization.yaml'), YAML.stringify({ resources: yamls }));
+    expect(ids(kustomize(outdir)).filter(x => x === 'Service/message-dumper')).toHaveLength(1);
+  });
+
+  test('a chart that asks for another dumper gets its own; the same settings in another key order are still written once', () => {
+    const out = path.join(tmp(), 'dist');
+    synthToDirectory(props => {
+      const app = new App(props);
+      new InferenceServiceChart(app, 'a', { namespace: 'ml', modelUri: 'pvc://m/a', logging: { messageDumper: { minScale: 2, clusterLocal: true } } });
+      new InferenceServiceChart(app, 'b', { namespace: 'ml', modelUri: 'pvc://m/b', logging: { messageDumper: { clusterLocal: true, minScale: 2 } } });
+      new InferenceServiceChart(app, 'c', { namespace: 'ml', modelUri: 'pvc://m/c', logging: { messageDumper: { name: 'audit-dumper' } } });
+      return app;
+    }, out);
+    const built = ids(kustomize(out));
+    expect(built.filter(x => x.startsWith('Service/')).sort()).toEqual(['Service/audit-dumper', 'Service/message-dumper']);
+    expect(fs.readFileSync(path.join(out, 'ENDPOINTS.md'), 'utf8')).toContain('- `serving.knative.dev/v1 Service ml/message-dumper` in `a.k8s.yaml`, also used by `b.k8s.yaml`');
+  });
+
+  test('two dumpers of one name with different settings fail the synth, naming both, and write nothing', () => {
+    const out = path.join(tmp(), 'dist');
+    const build = (props: AppProps) => {
+      const app = new App(props);
+      new InferenceServiceChart(app, 'a', { namespace: 'ml', modelUri: 'pvc://m/a' });
+      new InferenceServiceChart(app, 'b', { namespace: 'ml', modelUri: 'pvc://m/b', logging: { messageDumper: { minScale: 2 } } });
+      return app;
+    };
+    expect(() => synthToDirectory(build, out)).toThrow('b/message-dumper: error [object-identity] object ("serving.knative.dev/v1 Service ml/message-dumper") is also written by a/message-dumper, with other content (they differ at spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"])');
+    expect(fs.existsSync(out)).toBe(false);
   });
 });

@@ -20,13 +20,14 @@ describe('TritonPredictor', () => {
     expect(spec).toMatchSnapshot();
     expect(spec).toEqual({
       automountServiceAccountToken: false,
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      volumes: [{ name: 'scratch', emptyDir: {} }],
       model: {
         modelFormat: { name: 'triton' }, protocolVersion: 'v2', storageUri: 'pvc://models/triton',
         resources: { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '2', memory: '8Gi' } },
-        // Triton runs as the runtime's own UID 1000, read-only, writing only to /tmp.
+        // Triton runs as the runtime's own UID 1000, read-only, writing only to /scratch (TMPDIR).
         securityContext: restrictedContext(1000),
-        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+        env: [{ name: 'TMPDIR', value: '/scratch' }],
+        volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
       },
     });
   });
@@ -37,7 +38,8 @@ describe('TritonPredictor', () => {
     const creds = new AzureBlobCreds(chart, 'creds');
     const props: Required<TritonPredictorProps> = {
       storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: '/repo/v1/', credentials: creds }),
-      logger: { sink: new MessageDumper(chart, 'dumper'), mode: LoggerMode.REQUEST },
+      // Header names are written as Go's HTTP server keys them, the only form KServe's logger matches (handler.go:133-137).
+      logger: { sink: new MessageDumper(chart, 'dumper'), mode: LoggerMode.REQUEST, metadataHeaders: ['x-request-id', 'traceparent'] },
       runtime: 'kserve-tritonserver',
       // Not written into the InferenceService: it feeds example_inputs/ and ENDPOINTS.md.
       signature: { inputs: [{ name: 'INPUT__0', datatype: V2Datatype.FP32, shape: [-1, 4] }] },
@@ -64,7 +66,7 @@ describe('TritonPredictor', () => {
       annotations: { 'autoscaling.knative.dev/panic-window-percentage': '20' },
       nodeSelector: { 'nvidia.com/gpu.present': 'true' },
       serviceAccountName: 'kserve-azure-blob',
-      security: ContainerSecurity.restricted({ runAsUser: 1001, writablePaths: ['/tmp', '/home/triton-server/.cache'] }),
+      security: ContainerSecurity.restricted({ runAsUser: 1001, tmpDir: '/var/tmp', writablePaths: ['/home/triton-server/.cache'] }),
       automountServiceAccountToken: true,
       imagePullSecrets: ['ngc'],
     };
@@ -72,7 +74,7 @@ describe('TritonPredictor', () => {
     const spec = only(synth(chart), 'InferenceService').spec.predictor;
     expect(spec).toEqual({
       serviceAccountName: 'kserve-azure-blob',
-      logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'request' },
+      logger: { url: 'http://message-dumper.default.svc.cluster.local', mode: 'request', metadataHeaders: ['X-Request-Id', 'Traceparent'] },
       minReplicas: 0, maxReplicas: 4, scaleMetric: 'rps', scaleTarget: 50, containerConcurrency: 8, timeout: 120,
       labels: { team: 'ml' },
       annotations: {
@@ -89,17 +91,17 @@ describe('TritonPredictor', () => {
       imagePullSecrets: [{ name: 'ngc' }],
       volumes: [
         { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '2Gi' } },
-        { name: 'tmp', emptyDir: {} },
+        { name: 'scratch', emptyDir: {} },
         { name: 'writable-home-triton-server-cache', emptyDir: {} },
       ],
       model: {
         modelFormat: { name: 'triton' }, protocolVersion: 'v2', runtime: 'kserve-tritonserver', runtimeVersion: '24.08-py3',
         storageUri: 'https://acct.blob.core.windows.net/models/repo/v1/',
         args: ['--log-verbose=1'],
-        env: [{ name: 'CUDA_MODULE_LOADING', value: 'LAZY' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }],
+        env: [{ name: 'CUDA_MODULE_LOADING', value: 'LAZY' }, { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }, { name: 'TMPDIR', value: '/var/tmp' }],
         volumeMounts: [
           { name: 'dshm', mountPath: '/dev/shm' },
-          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'scratch', mountPath: '/var/tmp' },
           { name: 'writable-home-triton-server-cache', mountPath: '/home/triton-server/.cache' },
         ],
         resources: {

@@ -1,17 +1,19 @@
 import { Chart, Testing } from 'cdk8s';
-import { InferenceService } from '../lib';
+import { InferenceService, MessageDumper } from '../lib';
 import { publishedModelErrors, PUBLISHED_MODEL_KINDS, schemaErrors, schemaSetFor } from './schema';
 
 /**
  * Synthesizes a chart and validates every object against the real schemas for the KServe
- * version of the chart's InferenceServices (0.20 when it has none). Every test that looks at
+ * version of the chart's InferenceServices (0.20 when it has none) and their Knative version. Every test that looks at
  * output goes through here, so nothing is emitted unchecked.
  */
 export function synth(chart: Chart): any[] {
   const objects = chart.toJson();
-  const versions = new Set(chart.node.findAll().filter((c): c is InferenceService => c instanceof InferenceService).map(c => c.kserveVersion.minor));
-  if (versions.size > 1) throw new Error('a test chart must target one KServe version');
-  const set = schemaSetFor(versions.size === 1 ? [...versions][0] : 20);
+  const targets = chart.node.findAll().filter((c): c is InferenceService | MessageDumper => c instanceof InferenceService || c instanceof MessageDumper);
+  const versions = new Set(targets.filter((c): c is InferenceService => c instanceof InferenceService).map(c => c.kserveVersion.minor));
+  const knative = new Set(targets.map(c => c.knativeVersion.minor));
+  if (versions.size > 1 || knative.size > 1) throw new Error('a test chart must target one KServe and one Knative version');
+  const set = schemaSetFor(versions.size === 1 ? [...versions][0] : 20, knative.size === 1 ? [...knative][0] : undefined);
   const published = objects.filter(o => PUBLISHED_MODEL_KINDS.has(`${o.apiVersion}/${o.kind}`));
   const errors = [
     ...objects.filter(o => !published.includes(o)).flatMap(o => schemaErrors(o, set)),

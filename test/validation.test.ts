@@ -9,10 +9,10 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
   ALL_RULES, ArgoCdApplication, AzureBlobCreds, ContainerSecurity, ImageDigests, InferenceServiceNetworkPolicies, FluxGitRepository, FluxKustomization, V2Datatype, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
-  InferenceServiceProps, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
+  InferenceServiceProps, KnativeVersion, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
-import { specViolations } from '../lib/_schema';
+import { SchemaName, specViolations } from '../lib/_schema';
 import { SchemaSet, schemaErrors, schemaSetFor } from './schema';
 import { synth } from './util';
 import { CANARY_ENVIRONMENT, fakeSealedValue } from './secrets';
@@ -161,7 +161,11 @@ const ERRORS: Case[] = [
     line: 'test/predictor: error [schema] spec.predictor.scaleMetricType ("Percent") must be one of "Utilization", "Value", "AverageValue" (InferenceService schema of KServe 0.20.0)' },
   { when: 'a field that only exists in newer CRDs is used on KServe 0.11', rule: 'schema',
     build: c => model(c, { isvc: v(KServeVersion.V0_11), patch: [JsonPatch.add('/spec/predictor/autoScaling', { metrics: [] })] }),
-    line: 'test/predictor: error [schema] spec.predictor.autoScaling ({"metrics":[]}) is not a field here (InferenceService schema of KServe 0.11.2)' },
+    line: 'test/predictor: error [schema] spec.predictor.autoScaling ({"metrics":[]}) is not a field of KServe 0.11 (InferenceService schema of KServe 0.11.2): KServe 0.15 is the first version that has it; fix: set kserveVersion to 0.15 or newer if the cluster runs it, or leave the field out' },
+  // Each minor against its own CRD: metadataHeaders is in kserve-v0.14.1's CRD and not in 0.13.1's.
+  { when: 'logger metadataHeaders are given on KServe 0.13', rule: 'schema',
+    build: c => model(c, { isvc: v(KServeVersion.V0_13), predictor: { logger: { sink: new MessageDumper(c, 'dumper', v(KServeVersion.V0_13)), metadataHeaders: ['X-Request-Id'] } } }),
+    line: 'test/predictor: error [schema] spec.predictor.logger.metadataHeaders (["X-Request-Id"]) is not a field of KServe 0.13 (InferenceService schema of KServe 0.13.1): KServe 0.14 is the first version that has it; fix: set kserveVersion to 0.14 or newer if the cluster runs it, or leave the field out' },
   { when: 'a patch misspells a field of the message dumper', rule: 'schema',
     build: c => ApiObject.of(new MessageDumper(c, 'dumper')).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/imagePullPolicyy', 'Always')),
     line: 'test/dumper: error [schema] spec.template.spec.containers[0].imagePullPolicyy ("Always") is not a field here; did you mean imagePullPolicy? (Knative Service schema of Knative 1.21.1)' },
@@ -185,6 +189,16 @@ const ERRORS: Case[] = [
   { when: 'the transformer sets K_SERVICE', rule: 'knative-reserved',
     build: c => model(c, { transformer: { env: { K_SERVICE: EnvValue.fromValue('x') } } }),
     line: 'test/transformer: error [knative-reserved] spec.transformer.containers[0].env[0].name ("K_SERVICE") must not be one of PORT, K_SERVICE, K_CONFIGURATION, K_REVISION: Knative sets them' },
+  // knative/serving knative-v1.10.1 pkg/apis/serving/k8s_validation.go:43-50 and :668-672; 1.13.0 freed /tmp, /var, /var/log.
+  { when: 'the transformer\'s tmpDir is /tmp on KServe 0.11, which installs Knative 1.10', rule: 'knative-reserved',
+    build: c => model(c, { isvc: v(KServeVersion.V0_11), transformer: { security: ContainerSecurity.restricted({ tmpDir: '/tmp' }) } }),
+    line: 'test/transformer: error [knative-reserved] spec.transformer.containers[0].volumeMounts[0].mountPath ("/tmp") must not be one of /, /dev, /dev/log, /tmp, /var, /var/log: Knative 1.10 reserves them and rejects the Knative Service; fix: mount it elsewhere (the security option tmpDir, /scratch by default, is a writable directory every Knative accepts), or set knativeVersion to 1.13 or newer if the cluster runs it' },
+  { when: 'a patch mounts a volume at /var/log/ on a cluster that runs Knative 1.12', rule: 'knative-reserved',
+    build: c => model(c, { isvc: { knativeVersion: KnativeVersion.V1_12 }, patch: [JsonPatch.add('/spec/predictor/model/volumeMounts/-', { name: 'scratch', mountPath: '/var/log/' })] }),
+    line: 'test/predictor: error [knative-reserved] spec.predictor.model.volumeMounts[1].mountPath ("/var/log/") must not be one of /, /dev, /dev/log, /tmp, /var, /var/log: Knative 1.12 reserves them and rejects the Knative Service; fix: mount it elsewhere (the security option tmpDir, /scratch by default, is a writable directory every Knative accepts), or set knativeVersion to 1.13 or newer if the cluster runs it' },
+  { when: 'the message dumper mounts a writable path at /dev (reserved by every Knative)', rule: 'knative-reserved',
+    build: c => new MessageDumper(c, 'dumper', { security: ContainerSecurity.restricted({ imageUser: true, writablePaths: ['/dev'] }) }),
+    line: 'test/dumper: error [knative-reserved] spec.template.spec.containers[0].volumeMounts[0].mountPath ("/dev") must not be one of /, /dev, /dev/log: Knative 1.21 reserves them and rejects the Knative Service; fix: mount it elsewhere' },
   { when: 'a container is named queue-proxy', rule: 'knative-reserved',
     build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/containers', [{ name: 'queue-proxy', image: IMAGE }])] }),
     line: 'test/predictor: error [knative-reserved] spec.predictor.containers[0].name ("queue-proxy") must not be queue-proxy: Knative adds a container of that name' },
@@ -257,7 +271,26 @@ const ERRORS: Case[] = [
     line: 'test/predictor: error [security-context] security.writablePaths ("/mnt/models") must not be /mnt/models (KServe mounts the model there) or /dev/shm (sharedMemorySize)' },
   { when: 'writable paths are given with a writable root filesystem', rule: 'security-context',
     build: c => model(c, { transformer: { security: ContainerSecurity.restricted({ readOnlyRootFilesystem: false, writablePaths: ['/cache'] }) } }),
-    line: 'test/transformer: error [security-context] security.writablePaths (["/cache"]) must be empty when readOnlyRootFilesystem is false: the whole filesystem is writable' },
+    line: 'test/transformer: error [security-context] security.writablePaths (["/cache"]) must be unset when readOnlyRootFilesystem is false: the whole filesystem is writable' },
+  { when: 'a tmpDir is given with a writable root filesystem', rule: 'security-context',
+    build: c => model(c, { transformer: { security: ContainerSecurity.restricted({ readOnlyRootFilesystem: false, tmpDir: '/scratch' }) } }),
+    line: 'test/transformer: error [security-context] security.tmpDir ("/scratch") must be unset when readOnlyRootFilesystem is false: the whole filesystem is writable' },
+  { when: 'a writable path repeats the tmpDir', rule: 'security-context',
+    build: c => model(c, { predictor: { security: ContainerSecurity.restricted({ writablePaths: ['/scratch'] }) } }),
+    line: 'test/predictor: error [security-context] security.writablePaths ("/scratch") must not repeat a path (volume "writable-scratch")' },
+
+  // ---- Objects of one identity in one folder (kubectl kustomize: "may not add resource with an already registered id")
+  { when: 'two message dumpers of one name and namespace differ', rule: 'object-identity',
+    build: c => { new MessageDumper(c, 'a'); new MessageDumper(c, 'b', { minScale: 2 }); },
+    line: 'test/b: error [object-identity] object ("serving.knative.dev/v1 Service default/message-dumper") is also written by test/a, with other content (they differ at spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"]): one output folder holds one object of an identity; fix: give one of them another name, or the same settings so that it is written once' },
+  { when: 'two charts give one ServiceAccount name to different credentials', rule: 'object-identity',
+    build: c => {
+      const app = c.node.root as App;
+      for (const [id, secret] of [['a', 'azure-team-a'], ['b', 'azure-team-b']]) {
+        new InferenceServiceChart(app, id, { azureBlob: { account: 'acct', container: 'models', path: id, serviceAccountName: 'azure-blob', credentials: AzureCredentials.existingSecret(secret) } });
+      }
+    },
+    line: 'b/credentials: error [object-identity] object ("v1 ServiceAccount default/azure-blob") is also written by a/credentials, with other content (they differ at secrets[0].name): one output folder holds one object of an identity; fix: give one of them another name, or the same settings so that it is written once' },
 
   // ---- Scaling and rollout
   { when: 'minReplicas exceeds maxReplicas', rule: 'replicas',
@@ -544,6 +577,21 @@ const ERRORS: Case[] = [
 ];
 
 const WARNINGS: Case[] = [
+  // kserve v0.14.1 config/runtimes/kserve-tritonserver.yaml:48 sets privileged: false; knative-v1.10.1 fieldmask.go:691 drops it (until 1.17).
+  { when: 'the stock Triton runtime of KServe 0.14 runs in Knative mode on the Knative 0.14 installs (1.13)', rule: 'triton-runtime-privileged',
+    build: c => model(c, { isvc: v(KServeVersion.V0_14) }),
+    line: 'test/predictor: warning [triton-runtime-privileged] spec.predictor.model.runtime ("kserve-tritonserver (chosen by KServe)") sets securityContext.privileged: false on KServe 0.14, which KServe merges into the container and Knative 1.13 rejects ("must not set the field(s): privileged"); fix: run Knative Serving 1.17 or newer (knative/serving#15643) and set knativeVersion, or name a ServingRuntime of your own without privileged in runtime' },
+  { when: 'the stock Triton runtime of KServe 0.20 is named on a cluster that runs Knative 1.16', rule: 'triton-runtime-privileged',
+    build: c => model(c, { isvc: { knativeVersion: KnativeVersion.of('1.16.2') }, predictor: { runtime: 'kserve-tritonserver' } }),
+    line: 'test/predictor: warning [triton-runtime-privileged] spec.predictor.model.runtime ("kserve-tritonserver") sets securityContext.privileged: false on KServe 0.20, which KServe merges into the container and Knative 1.16 rejects ("must not set the field(s): privileged"); fix: run Knative Serving 1.17 or newer (knative/serving#15643) and set knativeVersion, or name a ServingRuntime of your own without privileged in runtime' },
+  // kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/components/predictor.go:795-803, :886-895.
+  { when: 'a Standard-mode canary is written on KServe 0.20', rule: 'canary-dark-launch',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 4 }, rollout: { stage: RolloutStage.canary(20), candidate: { name: 'v2' } } }),
+    line: 'test/candidate: warning [canary-dark-launch] rollout.stage ("canary 20 %") is a dark launch on KServe 0.20 in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (1 pod) answers only in-cluster at http://m-v2-predictor.default.svc.cluster.local; fix: send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)' },
+  // kserve v0.20.0 pkg/logger/handler.go:133-137 compares the entries with Go's canonical header names.
+  { when: 'a patch writes a metadata header in lowercase', rule: 'logger-metadata-headers',
+    build: c => model(c, { predictor: { logger: { sink: new MessageDumper(c, 'dumper') } }, patch: [JsonPatch.replace('/spec/predictor/logger/metadataHeaders', ['x-request-id'])] }),
+    line: 'test/predictor: warning [logger-metadata-headers] spec.predictor.logger.metadataHeaders[0] ("x-request-id") is never matched: KServe\'s logger compares it with header names in Go\'s canonical form (kserve v0.20.0 pkg/logger/handler.go:133-137); fix: write "X-Request-Id"' },
   { when: 'a signature input is FP16', rule: 'signature-json-datatype',
     build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: V2Datatype.FP16, shape: [1, 8] }] } } }),
     line: 'test/predictor: warning [signature-json-datatype] signature.inputs[0].datatype ("FP16") has no portable JSON form: the example request sends JSON numbers; fix: declare the input FP32 in config.pbtxt for JSON clients, or suppress when the server accepts it' },
@@ -642,6 +690,15 @@ describe('errors: synth fails with the message and writes nothing', () => {
     expect(error.problems).toContain(c.line);
     expect(c.line).toContain(`error [${c.rule}]`);
     expect(unchanged).toBe(true);
+  });
+
+  test('one cause, one line: a field that a rule reports for the version is not reported again by the schema check', () => {
+    // storageUris is new in the 0.16 CRD; the storage-uris rule says so, the 0.15.2 schema would too.
+    const { error } = synthError(c => model(c, { isvc: v(KServeVersion.V0_15), patch: [JsonPatch.add('/spec/predictor/storageUris', [{ uri: 'pvc://models/extra', mountPath: '/mnt/extra' }])] }));
+    expect(error.problems).toEqual([
+      'test/predictor: error [storage-uris] spec.predictor.storageUris (1) needs KServe 0.16 or newer (target is 0.15)',
+      'test/predictor: error [storage-uris] spec.predictor.storageUris (1) must not be combined with a single storage URI',
+    ]);
   });
 
   test('all problems of a run are reported together', () => {
@@ -766,7 +823,8 @@ describe('valid variants pass every rule and the real CRD schemas', () => {
     const chart = new Chart(app, 'test');
     build(chart);
     // No errors, and no warnings but the Triton image's (which every Knative-mode predictor gets).
-    expect(Validation.findings(app).filter(f => f.rule.id !== 'ngc-tag-resolution').map(formatFinding)).toEqual([]);
+    // (and the dark-launch note of every Standard canary, asserted in rollout.test.ts).
+    expect(Validation.findings(app).filter(f => !['ngc-tag-resolution', 'canary-dark-launch'].includes(f.rule.id)).map(formatFinding)).toEqual([]);
     // synth() validates every object with ajv against the CRDs of the chart's KServe version.
     expect(synth(chart).map(o => o.kind)).toContain('InferenceService');
   });
@@ -779,12 +837,12 @@ describe('the synth-time schema walker agrees with ajv on the real CRDs', () => 
     c.build(new Chart(app, 'test'));
     const objects: { obj: any; set: SchemaSet; schema: 'kserve' | 'knative' }[] = [];
     for (const x of app.node.findAll()) {
-      if (x instanceof InferenceService) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'kserve' });
-      if (x instanceof MessageDumper && x.deploymentMode === DeploymentMode.KNATIVE) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor), schema: 'knative' });
+      if (x instanceof InferenceService) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor, x.knativeVersion.minor), schema: 'kserve' });
+      if (x instanceof MessageDumper && x.deploymentMode === DeploymentMode.KNATIVE) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor, x.knativeVersion.minor), schema: 'knative' });
     }
     for (const { obj, set, schema } of objects) {
       const ajv = schemaErrors(obj, set).filter(e => /^[^:]*\/spec/.test(e));
-      const ours = specViolations(obj.spec, set[schema]);
+      const ours = specViolations(obj.spec, set[schema] as SchemaName);
       expect({ ours: ours.length > 0, ajv: ajv.length > 0 }).toEqual({ ours: ajv.length > 0, ajv: ajv.length > 0 });
     }
   });
