@@ -16,6 +16,8 @@ export interface ComponentEndpoint {
   readonly host?: string;
   /** The in-cluster URL (no ingress), when the part has its own Service. */
   readonly internalUrl?: string;
+  /** What a request to the host reaches: `transformer`, `predictor`, `canary`, a revision. */
+  readonly reaches: string;
   /** Path of a v2 inference call. */
   readonly inferPath: string;
   /** The example request for this part, as a file name under `example_inputs/`, if a signature gives one. */
@@ -76,24 +78,24 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
     // Standard mode: KServe's Ingress routes <isvc>-transformer-<ns>.<domain> to the predictor
     // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/kube_ingress_reconciler.go:278,
     // v0.11.2 :198), so the transformer is reached through the top-level host only.
-    components.push({ role: 'transformer', host: knative ? own.host : topHost, internalUrl: own.internalUrl, inferPath, exampleFile: examples.entry?.file });
+    components.push({ role: 'transformer', host: knative ? own.host : topHost, internalUrl: own.internalUrl, reaches: 'transformer', inferPath, exampleFile: examples.entry?.file });
   }
-  components.push({ role: 'predictor', ...hostOf(isvc, isvc.predictorServiceName), inferPath, exampleFile: predictorExample });
+  components.push({ role: 'predictor', ...hostOf(isvc, isvc.predictorServiceName), reaches: 'predictor', inferPath, exampleFile: predictorExample });
   const wiring = isvc._wiring;
   if (wiring.canary?.name) {
     // A 0.20 Standard canary has its own Service but no Ingress rule: in-cluster only (kserve.md Corrections 3).
     const object = `${isvc.name}-${wiring.canary.name}-predictor`;
-    components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, inferPath, exampleFile: predictorExample });
+    components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, reaches: 'canary, in-cluster only', inferPath, exampleFile: predictorExample });
   }
   if (knative && isvc.tagRouting) {
     const predictor = isvc.predictorServiceName;
-    components.push({ role: 'latest revision', host: `latest-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, inferPath, exampleFile: predictorExample });
+    components.push({ role: 'latest revision', host: `latest-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'latest predictor revision', inferPath, exampleFile: predictorExample });
     if (wiring.candidatePercent !== undefined) {
-      components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, inferPath, exampleFile: predictorExample });
+      components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'previous predictor revision', inferPath, exampleFile: predictorExample });
     }
   }
   const top = { host: topHost, internalUrl: knative ? isvc.internalUrl : components[0].internalUrl };
-  const entry: ComponentEndpoint = { role: 'InferenceService', ...top, inferPath, exampleFile: examples.entry?.file };
+  const entry: ComponentEndpoint = { role: 'InferenceService', ...top, reaches: isvc.transformer ? 'transformer, then predictor' : 'predictor', inferPath, exampleFile: examples.entry?.file };
   return { entry, components: [entry, ...components] };
 }
 
@@ -261,13 +263,15 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push('');
   out.push('### Hosts');
   out.push('');
-  out.push('| part | `Host` header at the ingress | in-cluster URL | inference path | example request |');
-  out.push('| --- | --- | --- | --- | --- |');
-  for (const c of e.components) {
-    out.push(`| ${c.role} | ${c.host ? `\`${c.host}\`` : '- (no route at the ingress)'} | ${c.internalUrl ? `\`${c.internalUrl}\`` : '-'} | \`${c.inferPath}\` | ${c.exampleFile ? `\`example_inputs/${c.exampleFile}\`` : '-'} |`);
-  }
+  out.push('| part | `Host` header at the ingress | reaches | in-cluster URL | inference path | example request |');
+  out.push('| --- | --- | --- | --- | --- | --- |');
+  const row = (role: string, host: string | undefined, reaches: string, url: string | undefined, inferPath: string, example: string | undefined) =>
+    out.push(`| ${role} | ${host ? `\`${host}\`` : '- (no route at the ingress)'} | ${reaches} | ${url ? `\`${url}\`` : '-'} | ${inferPath === '' ? '-' : `\`${inferPath}\``} | ${example ? `\`example_inputs/${example}\`` : '-'} |`);
+  for (const c of e.components) row(c.role, c.host, c.reaches, c.internalUrl, c.inferPath, c.exampleFile);
+  // KServe's Ingress routes the transformer's own host to the predictor (kube_ingress_reconciler.go:278).
+  if (!knative && isvc.transformer) row('transformer host', `${isvc.transformerServiceName}-${ns}.${isvc.ingressDomain}`, '**predictor**, not the transformer', undefined, '', undefined);
   const sinks = [...new Set([isvc._wiring.transformerLogger, isvc._wiring.predictor.logger, isvc._wiring.canary?.logger, isvc._wiring.stable?.logger].filter((s): s is ILoggerSink => s !== undefined))];
-  for (const s of sinks) out.push(`| logger sink | - | \`${s.loggerUrl}\` | CloudEvents \`POST /\` | - |`);
+  for (const s of sinks) out.push(`| logger sink | - | - | \`${s.loggerUrl}\` | CloudEvents \`POST /\` | - |`);
   const notes: string[] = [];
   if (!knative) notes.push(`Standard-mode hosts follow KServe's default \`ingress.domainTemplate\` (\`{{ .Name }}-{{ .Namespace }}.{{ .IngressDomain }}\`); a changed template changes them.`);
   if (!knative && isvc.transformer) {

@@ -215,7 +215,7 @@ function planIdentities(app: App): IdentityPlan {
   const json = new Map<ApiObject, any>();
   const skip = new Set<ApiObject>();
   const shared = new Map<string, SharedObject>();
-  const first = new Map<string, { obj: ApiObject; text: string }>();
+  const first = new Map<string, ApiObject>();
   const findings: Finding[] = [];
   const ownWriter = app.yamlOutputType === YamlOutputType.FILE_PER_CHART && !(app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata;
   const objects = app.charts.flatMap(c => c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === c));
@@ -228,24 +228,24 @@ function planIdentities(app: App): IdentityPlan {
     }
     json.set(obj, value);
     const identity = identityOf(value);
-    const text = canonical(value);
     const earlier = first.get(identity);
     if (!earlier) {
-      first.set(identity, { obj, text });
+      first.set(identity, obj);
       continue;
     }
+    // Compared only on a clash: canonical text costs more than the rest of the plan.
     const out = new FindingList(ownerOf(obj), { kserveVersion: KServeVersion.DEFAULT });
-    const other = ownerOf(earlier.obj).node.path;
-    if (earlier.text !== text) {
+    const other = ownerOf(earlier).node.path;
+    if (canonical(json.get(earlier)) !== canonical(value)) {
       out.add(RULES.OBJECT_IDENTITY, 'object', identity,
-        `is also written by ${other}, with other content (they differ at ${firstDifference(json.get(earlier.obj), value, '')}): one output folder holds one object of an identity`,
+        `is also written by ${other}, with other content (they differ at ${firstDifference(json.get(earlier), value, '')}): one output folder holds one object of an identity`,
         { fix: 'give one of them another name, or the same settings so that it is written once' });
     } else if (!ownWriter) {
       out.add(RULES.OBJECT_IDENTITY, 'object', identity, `is also written by ${other}: cdk8s writes both for this output type`,
         { fix: 'use YamlOutputType.FILE_PER_CHART (the default), which writes objects that charts share once' });
     } else {
       skip.add(obj);
-      const entry = shared.get(identity) ?? { identity, written: earlier.obj, alike: [] };
+      const entry = shared.get(identity) ?? { identity, written: earlier, alike: [] };
       entry.alike.push(obj);
       shared.set(identity, entry);
     }

@@ -67,6 +67,8 @@ describe('hosts and URLs', () => {
       const section = endpointsSection(isvc, exampleInputsOf(isvc), 'iris.k8s.yaml');
       expect(section).toContain('`iris-transformer-ml.example.com` exists too, but KServe\'s Ingress routes it to the predictor');
       expect(section).not.toMatch(/\| transformer \| `iris-transformer-ml/);
+      expect(section).toContain('| transformer host | `iris-transformer-ml.example.com` | **predictor**, not the transformer |');
+      expect(section).toContain('| transformer | `iris-ml.example.com` | transformer |');
     }
   });
 
@@ -310,7 +312,7 @@ describe('Mermaid diagram, drawn from the construct tree', () => {
     expect(nodes.get('canary')).toBe('"canary: Triton v2<br/>Deployment iris-v2-predictor<br/>dark launch: in-cluster only<br/>iris/candidate"');
     expect(mermaidDiagram(isvc)).not.toContain('%');
     const section = endpointsSection(isvc, exampleInputsOf(isvc), 'iris.k8s.yaml');
-    expect(section).toContain('| canary | - (no route at the ingress) | `http://iris-v2-predictor.default.svc.cluster.local` |');
+    expect(section).toContain('| canary | - (no route at the ingress) | canary, in-cluster only | `http://iris-v2-predictor.default.svc.cluster.local` |');
     expect(section).toContain('The canary `v2` is a dark launch: on KServe 0.20 in Standard mode `trafficPercent` (25 %) only sizes it');
     expect(section).toContain('kubectl -n default port-forward service/iris-v2-predictor 8082:80');
     expect(section).not.toMatch(/Host: iris-v2/);
