@@ -285,8 +285,8 @@ describe('cdk8s-kserve loadtest', () => {
     const dir = path.join(ROOT, 'dist', folder);
     const doc = JSON.parse(fs.readFileSync(path.join(dir, 'loadtest', 'targets.json'), 'utf8'));
     const endpoints = fs.readFileSync(path.join(dir, 'ENDPOINTS.md'), 'utf8');
-    // The Hosts table: part, Host header, in-cluster URL, path, example request.
-    const rows = Object.fromEntries([...endpoints.matchAll(/^\| (InferenceService|transformer|predictor) \| `([^`]+)` \| `[^`]+` \| `([^`]+)` \| `([^`]+)` \|$/gm)]
+    // The Hosts table: part, Host header, what it reaches, in-cluster URL, path, example request.
+    const rows = Object.fromEntries([...endpoints.matchAll(/^\| (InferenceService|transformer|predictor) \| `([^`]+)` \| [^|]+ \| `[^`]+` \| `([^`]+)` \| `([^`]+)` \|$/gm)]
       .map(m => [m[1] === 'InferenceService' ? 'entry' : m[1], { host: m[2], path: m[3], request: m[4] }]));
     expect(Object.keys(rows)).toEqual(['entry', 'transformer', 'predictor']);
     expect(doc.inferenceServices).toHaveLength(1);
