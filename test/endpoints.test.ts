@@ -72,6 +72,21 @@ describe('hosts and URLs', () => {
     }
   });
 
+  test('what ENDPOINTS.md promises about finding a request in the dumper follows the version and the logger', () => {
+    const section = (props: InferenceServiceChartProps) => {
+      const isvc = isvcOf({ modelUri: 'pvc://m/iris', transformer: { image: 'x:1' }, ...props });
+      return endpointsSection(isvc, exampleInputsOf(isvc), 'iris.k8s.yaml');
+    };
+    // 0.14+: metadataHeaders (kserve v0.14.0 pkg/logger/handler.go:124-131) carries the forwarded x-request-id.
+    expect(section({ kserveVersion: KServeVersion.V0_14 })).toContain('record the `X-Request-Id` the transformer forwards in their `metadata`');
+    // 0.11-0.13: no such field; the predictor's events get fresh ids (pkg/logger/handler.go getOrCreateID).
+    expect(section({ kserveVersion: KServeVersion.V0_13 })).toContain('the predictor\'s get fresh ids and nothing that names the request: the transformer forwards only `x-request-id`, and KServe 0.13 cannot record it');
+    // Switched off by the user on 0.20: said as it is.
+    expect(section({ logging: { metadataHeaders: [] } })).toContain('without `X-Request-Id` in `logger.metadataHeaders` nothing in them names the request');
+    // No transformer: the client's ce-id reaches the predictor's logger directly.
+    expect(endpointsSection(isvcOf({ modelUri: 'pvc://m/iris', kserveVersion: KServeVersion.V0_11 }), {}, 'iris.k8s.yaml')).toContain('The predictor\'s logged events take their id from `ce-id`.');
+  });
+
   test('Knative tag routing during a canary: latest- and prev- hosts of the predictor', () => {
     const isvc = isvcOf({
       namespace: 'ml', modelUri: 'pvc://m/iris-v1', tagRouting: true,
