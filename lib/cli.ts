@@ -18,6 +18,7 @@ import { adviceFromSaturation, LoadTestError, loadTestProblems, LoadTestOptions,
 import { loadTestReport } from './loadtest-report';
 import { PodCount, PodSamplingOptions } from './pod-sampler';
 import { checkInferenceRequest } from './signature';
+import { defaultResultsDir } from './_output';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -75,7 +76,8 @@ pods (counted every --pod-interval seconds, default 5):
   --no-pods               do not run kubectl
   --kubectl <path>, --kubeconfig <file>, --context <name>
 output:
-  --out <folder>          where result.json and report.html go (default loadtest-results)
+  --out <folder>          where result.json and report.html go (default loadtest-results; run
+                          inside a synth output folder, beside it: ../../loadtest-results/prod)
 saturation (one replica, minReplicas = maxReplicas = 1; needs --slo-p95):
   --steps <r1,r2,...>     ascending rates, each for --duration seconds (default 30); stops after the
                           first step past the objective
@@ -452,7 +454,7 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
   }
   const { url, flags: f } = parseLoadtestArgs(argv);
   const target = resolveTarget(f);
-  const outDir = f['--out'] ?? 'loadtest-results';
+  const outDir = f['--out'] ?? defaultResultsDir(process.cwd());
   const pods = f['--no-pods'] || !target.pods ? undefined : {
     ...target.pods,
     intervalSeconds: f['--pod-interval'],

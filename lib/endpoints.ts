@@ -248,7 +248,7 @@ function code(lang: string, text: string): string {
 }
 
 /** The ENDPOINTS.md section of one InferenceService. */
-export function endpointsSection(isvc: InferenceService, examples: ExampleInputs, file: string): string {
+export function endpointsSection(isvc: InferenceService, examples: ExampleInputs, file: string, resultsDir = 'loadtest-results'): string {
   const e = endpointsOf(isvc, examples);
   const ns = isvc.namespace;
   const knative = isvc.deploymentMode === DeploymentMode.KNATIVE;
@@ -336,7 +336,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push(code('sh', `npx cdk8s-kserve infer "http://\${INGRESS_HOST}:\${INGRESS_PORT}" --host ${e.entry.host} --model ${isvc.name} --data example_inputs/${e.entry.exampleFile ?? '<request>.json'}`));
   out.push('');
   if (e.entry.exampleFile) {
-    out.push('A load test of it, counting its pods per component with kubectl; `loadtest-results/report.html` plots latency, requests per second and pods (`--component predictor` for the predictor alone, `--steps` for autoscaling advice, `--help` for the rest):');
+    out.push(`A load test of it, counting its pods per component with kubectl; \`${resultsDir}/report.html\` plots latency, requests per second and pods (outside this folder, which the next synth replaces; \`--out\` to choose; \`--component predictor\` for the predictor alone, \`--steps\` for autoscaling advice, \`--help\` for the rest):`);
     out.push('');
     out.push(code('sh', `npx cdk8s-kserve loadtest "http://\${INGRESS_HOST}:\${INGRESS_PORT}" --from . --isvc ${ns}/${isvc.name} --rate 10 --duration 60`));
     out.push('');
@@ -400,7 +400,7 @@ export interface SharedObjectPlacement {
 }
 
 /** ENDPOINTS.md of an output folder. */
-export function endpointsDocument(placed: PlacedInferenceService[], shared: SharedObjectPlacement[] = []): string {
+export function endpointsDocument(placed: PlacedInferenceService[], shared: SharedObjectPlacement[] = [], resultsDir = 'loadtest-results'): string {
   const parts = [
     '# Endpoints',
     '',
@@ -411,7 +411,7 @@ export function endpointsDocument(placed: PlacedInferenceService[], shared: Shar
     parts.push('', 'Objects that several charts share are written once, in the first chart\'s file; `kubectl delete -f` of that file deletes them for every chart:', '');
     for (const x of shared) parts.push(`- \`${x.identity}\` in \`${x.file}\`, also used by ${x.alsoDefinedIn.map(f => `\`${f}\``).join(', ')}`);
   }
-  for (const p of placed) parts.push('', endpointsSection(p.isvc, p.examples, p.file));
+  for (const p of placed) parts.push('', endpointsSection(p.isvc, p.examples, p.file, resultsDir));
   return `${parts.join('\n')}\n`;
 }
 

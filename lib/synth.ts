@@ -12,6 +12,7 @@ import { KServeVersion } from './kserve-version';
 import { RULES, Severity } from './rules';
 import { checkInferenceRequest, formatRequest } from './signature';
 import { Finding, FindingList, formatFinding, Validation, withoutChecks } from './validation';
+import { looksSynthesized, manifestText, OUTPUT_MANIFEST, readManifest } from './_output';
 
 /** Options of `synthToDirectory`, `synthEnvironments` and `main`. */
 export interface SynthOptions {
@@ -47,6 +48,8 @@ export interface SynthResult {
   readonly warningLines: string[];
   /** Findings switched off with `Validation.suppress`, with their reasons. */
   readonly suppressed: Finding[];
+  /** Files the output folder had that synth did not write, kept as they were (relative paths). */
+  readonly keptFiles: string[];
 }
 
 /**
@@ -84,7 +87,9 @@ export type AppBuilder = (props: AppProps) => App;
 /**
  * Synthesizes an app into `outdir`, all or nothing: the app is validated first and written
  * into a staging folder beside `outdir`, which then replaces it. On any problem the previous
- * `outdir` is left as it was (unlike `cdk8s synth`, which deletes it first). Besides the YAML,
+ * `outdir` is left as it was (unlike `cdk8s synth`, which deletes it first). Files in `outdir`
+ * that synth did not write (listed in its `.cdk8s-kserve-files`) are kept, and synth fails
+ * rather than overwrite one. Besides the YAML,
  * it writes `kustomization.yaml`, `ENDPOINTS.md` and `example_inputs/` (see `SynthOptions`).
  *
  * @param build creates the app; it receives the `AppProps` (the staging `outdir`) to use
@@ -98,7 +103,8 @@ export function synthToDirectory(build: AppBuilder, outdir: string, options: Syn
  * Synthesizes several apps, one per folder of `outdir` (`dist/dev/`, `dist/prod/`, and for
  * example `dist/argocd/` for the GitOps objects that deploy them), all or nothing: every app is
  * validated first, problems of all of them are reported together (each line starting with its
- * folder), and `outdir` is replaced only when all succeed. Folders not in `apps` are removed.
+ * folder), and `outdir` is replaced only when all succeed. Files synth wrote before into folders no
+ * longer in `apps` are removed; files it did not write are kept.
  *
  * @param apps folder name (lowercase letters, digits, `-`) to the builder of its app
  * @throws SynthError listing every problem
@@ -137,7 +143,20 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
     }
     for (const b of built) {
       const files = writeApp(b.app, b.identities);
-      writeExtras(b.app, files, b.identities, options);
+      writeExtras(b.app, files, b.identities, options, staging);
+    }
+    // Files the folder has that synth did not write (load test results, notes) are kept: copied
+    // into the new folder, unless synth now writes a file of the same name.
+    const written = listFiles(staging);
+    const kept = foreignFiles(target, written.length > 0 ? yamlExtensionOf(built[0].app) : undefined);
+    const clashes = kept.filter(f => written.includes(f));
+    if (clashes.length > 0) {
+      throw new SynthError(clashes.map(f => `${path.join(outdir, f)}: error [output] file was not written by cdk8s-kserve, and synth would overwrite it; fix: move it out of ${outdir}`), [], warnings, warningLines);
+    }
+    fs.writeFileSync(path.join(staging, OUTPUT_MANIFEST), manifestText(written));
+    for (const f of kept) {
+      fs.mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
+      fs.cpSync(path.join(target, f), path.join(staging, f), { preserveTimestamps: true });
     }
     const previous = `${staging}.previous`;
     if (fs.existsSync(target)) fs.renameSync(target, previous);
@@ -147,6 +166,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
       warnings,
       warningLines,
       suppressed: built.flatMap(b => b.findings.filter(f => f.suppressedBecause)),
+      keptFiles: kept,
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -293,6 +313,21 @@ function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
   return files;
 }
 
+/** The chart file extension an app writes. */
+function yamlExtensionOf(app: App): string {
+  return app.outputFileExtension;
+}
+
+/**
+ * The files in an output folder that synth did not write: not in its manifest, or, in a folder
+ * from before manifests, not named like synth output.
+ */
+function foreignFiles(dir: string, yamlExtension = '.k8s.yaml'): string[] {
+  const have = listFiles(dir).filter(f => f !== OUTPUT_MANIFEST);
+  const manifest = readManifest(dir);
+  return have.filter(f => (manifest ? !manifest.has(f) : !looksSynthesized(f, yamlExtension)));
+}
+
 /** Every file under dir, relative, sorted. */
 function listFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -303,7 +338,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** kustomization.yaml, ENDPOINTS.md, example_inputs/, JMeter plans and loadtest/targets.json of an app's outdir. */
-function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, options: SynthOptions): void {
+function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, options: SynthOptions, root: string): void {
   const outdir = app.outdir;
   fs.mkdirSync(outdir, { recursive: true });
   const yamls = listFiles(outdir).filter(f => f.endsWith('.yaml') || f.endsWith('.yml'));
@@ -352,7 +387,9 @@ function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, op
   for (const x of plan.shared) users.set(x.written, new Set([...users.get(x.written) ?? [], ...x.alike.map(fileOf)]));
   const shared = [...users].map(([obj, others]) => ({ identity: identityOf(plan.json.get(obj) ?? obj.toJson()), file: fileOf(obj), alsoDefinedIn: [...others] }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.identity.localeCompare(b.identity));
-  fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed, shared));
+  // Where `cdk8s-kserve loadtest` run from this folder puts its results (see defaultResultsDir).
+  const resultsDir = path.relative(outdir, path.join(path.dirname(root), 'loadtest-results', path.relative(root, outdir))).split(path.sep).join('/');
+  fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed, shared, resultsDir));
   // A JMeter plan beside each chart file whose InferenceServices have example requests.
   const byFile = new Map<string, PlacedInferenceService[]>();
   for (const p of placed.filter(x => x.examples.entry)) byFile.set(p.file, [...byFile.get(p.file) ?? [], p]);
@@ -389,7 +426,9 @@ export function checkDirectory(apps: AppBuilder | Record<string, AppBuilder>, ou
     if (typeof apps === 'function') synthToDirectory(apps, fresh, options);
     else synthEnvironments(apps, fresh, options);
     const want = listFiles(fresh);
-    const have = listFiles(outdir);
+    // Files synth did not write (load test results, notes) are neither compared nor reported.
+    const foreign = new Set(foreignFiles(outdir));
+    const have = listFiles(outdir).filter(f => !foreign.has(f));
     return {
       missing: want.filter(f => !have.includes(f)),
       extra: have.filter(f => !want.includes(f)),
@@ -430,6 +469,10 @@ export function main(apps: AppBuilder | Record<string, AppBuilder>, options: Syn
     }
     const result = typeof apps === 'function' ? synthToDirectory(apps, outdir, opts) : synthEnvironments(apps, outdir, opts);
     printWarnings(result.warningLines);
+    if (result.keptFiles.length > 0) {
+      const shown = result.keptFiles.slice(0, 3).join(', ') + (result.keptFiles.length > 3 ? `, and ${result.keptFiles.length - 3} more` : '');
+      process.stderr.write(`${outdir}/: kept ${result.keptFiles.length} file${result.keptFiles.length === 1 ? '' : 's'} that synth did not write (${shown})\n`);
+    }
   } catch (e) {
     if (e instanceof SynthError) {
       process.stderr.write(`${e.message}\n`);

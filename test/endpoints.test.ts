@@ -9,11 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
 import {
-  AzureCredentials, checkInferenceRequest, DeploymentMode, endpointsOf, InferenceService, InferenceServiceChart, InferenceServiceChartProps,
+  AzureCredentials, checkDirectory, checkInferenceRequest, DeploymentMode, endpointsOf, InferenceService, InferenceServiceChart, InferenceServiceChartProps,
   IngressGateway, KServeVersion, mermaidDiagram, RolloutStage, synthToDirectory, V2Datatype,
 } from '../lib';
 import { endpointsSection, EVENTS_WITH_ID, exampleInputsOf } from '../lib/endpoints';
-import { buildApp } from '../apps/main';
+import { APPS, buildApp } from '../apps/main';
 import { startV2Server, V2Server } from './v2-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -205,6 +205,23 @@ describe('ENDPOINTS.md commands, run against a v2 server on 127.0.0.1', () => {
     expect(r.stdout).toContain('5 sent, 5 answered, 5 ok, 0 failed');
     expect(server.received.map(x => x.headers.host)).toEqual(Array(5).fill('test.default.example.com'));
     expect(server.received[0].body).toBe(fs.readFileSync(path.join(folder, 'example_inputs', 'test.json'), 'utf8'));
+  }, 30_000);
+
+  test('the load test line as written, from a copy of dist/prod: results land beside dist/, and the next check:dist is clean', async () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'ep-results-'));
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(project, 'dist'), { recursive: true });
+    const line = shellBlocks(doc).find(b => b.startsWith('npx cdk8s-kserve loadtest'))!
+      .replace('npx cdk8s-kserve', `node ${path.join(ROOT, 'bin', 'cdk8s-kserve.js')}`).replace('--duration 60', '--duration 0.3');
+    const r = await new Promise<{ ok: boolean; stderr: string }>(resolve => {
+      execFile('bash', ['-c', `${line} --no-pods`], { cwd: path.join(project, 'dist', 'prod'), encoding: 'utf8', env: { ...process.env, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: String(server.port) }, timeout: 20_000 },
+        (error, _stdout, stderr) => resolve({ ok: error === null, stderr }));
+    });
+    expect(r).toMatchObject({ ok: true });
+    // Where ENDPOINTS.md says: ../../loadtest-results/prod/report.html, outside the folder synth replaces.
+    expect(doc).toContain('`../../loadtest-results/prod/report.html`');
+    expect(fs.readdirSync(path.join(project, 'loadtest-results', 'prod')).sort()).toEqual(['report.html', 'result.json']);
+    expect(fs.existsSync(path.join(project, 'dist', 'prod', 'loadtest-results'))).toBe(false);
+    expect(checkDirectory(APPS, path.join(project, 'dist'))).toEqual({ missing: [], extra: [], changed: [] });
   }, 30_000);
 
   test('the kubectl commands name this InferenceService, its namespace and its file', () => {

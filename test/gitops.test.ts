@@ -29,13 +29,13 @@ function tmp(): string {
 }
 
 describe('dist/: one folder per environment and per GitOps tool', () => {
-  const folders = fs.readdirSync(DIST).sort();
+  const folders = fs.readdirSync(DIST, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).sort();
 
   test('the app writes exactly the environments, argocd, flux and gpu-check folders', () => {
     expect(folders).toEqual([...Object.keys(ENVIRONMENTS), 'argocd', 'flux', 'gpu-check'].sort());
   });
 
-  test.each(fs.readdirSync(DIST).sort())('kubectl kustomize dist/%s builds exactly the objects of the files it lists', folder => {
+  test.each(fs.readdirSync(DIST, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).sort())('kubectl kustomize dist/%s builds exactly the objects of the files it lists', folder => {
     const dir = path.join(DIST, folder);
     const kustomization = YAML.parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8'));
     const yamlFiles = fs.readdirSync(dir).filter(f => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
@@ -182,7 +182,7 @@ describe('synthEnvironments', () => {
     const out = path.join(tmp(), 'dist');
     synthEnvironments({ dev: good, old: good }, out);
     synthEnvironments({ dev: good }, out);
-    expect(fs.readdirSync(out)).toEqual(['dev']);
+    expect(fs.readdirSync(out)).toEqual(['.cdk8s-kserve-files', 'dev']);
   });
 });
 
@@ -200,13 +200,19 @@ describe('npm run check:dist', () => {
 
     fs.appendFileSync(path.join(copy, 'prod', 'test.k8s.yaml'), '# edited by hand\n');
     fs.rmSync(path.join(copy, 'dev', 'example_inputs', 'test.json'));
+    // A chart that an earlier synth wrote (so its manifest lists it) and the app no longer has.
     fs.writeFileSync(path.join(copy, 'dev', 'old.k8s.yaml'), 'kind: Stale\n');
+    fs.appendFileSync(path.join(copy, '.cdk8s-kserve-files'), 'dev/old.k8s.yaml\n');
+    // What synth did not write (a load test's results) is neither compared nor reported.
+    fs.mkdirSync(path.join(copy, 'prod', 'loadtest-results'));
+    fs.writeFileSync(path.join(copy, 'prod', 'loadtest-results', 'result.json'), '{}\n');
     const stale = await check(copy);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toBe([
       `${copy}/ is stale; run npm run synth and commit the result:`,
       '  missing: dev/example_inputs/test.json',
       '  not written any more: dev/old.k8s.yaml',
+      '  changed: .cdk8s-kserve-files',
       '  changed: prod/test.k8s.yaml',
       '',
     ].join('\n'));
@@ -295,6 +301,6 @@ describe('the reference app in dist/ keeps the resources it always had', () => {
   });
 
   test('APPS has one builder per folder of dist/', () => {
-    expect(Object.keys(APPS).sort()).toEqual(fs.readdirSync(DIST).sort());
+    expect(Object.keys(APPS).sort()).toEqual(fs.readdirSync(DIST, { withFileTypes: true }).filter(d => d.isDirectory()).map(d => d.name).sort());
   });
 });

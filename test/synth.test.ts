@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AzureCredentials, DeploymentMode, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import { AzureCredentials, checkDirectory, DeploymentMode, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import { defaultResultsDir } from '../lib/_output';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
 
@@ -41,9 +42,12 @@ describe('synthToDirectory', () => {
     const out = path.join(tmp(), 'dist');
     synthToDirectory(buildApp, out);
     expect(Object.keys(readTree(out)).sort()).toEqual([
-      'ENDPOINTS.md', 'example_inputs/test-predictor.json', 'example_inputs/test.json', 'kustomization.yaml', 'loadtest/targets.json', 'test.jmx', 'test.k8s.yaml',
+      '.cdk8s-kserve-files', 'ENDPOINTS.md', 'example_inputs/test-predictor.json', 'example_inputs/test.json', 'kustomization.yaml', 'loadtest/targets.json', 'test.jmx', 'test.k8s.yaml',
     ]);
-    expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist', 'prod')));
+    // The prod folder of dist/, but for where load test results go: beside this folder, not beside dist/prod.
+    const { '.cdk8s-kserve-files': _, ...files } = readTree(out);
+    files['ENDPOINTS.md'] = files['ENDPOINTS.md'].replace('`../loadtest-results/report.html`', '`../../loadtest-results/prod/report.html`');
+    expect(files).toEqual(readTree(path.join(ROOT, 'dist', 'prod')));
   });
 
   test('fails with every problem listed and leaves the previous output untouched', () => {
@@ -90,7 +94,10 @@ describe('synthToDirectory', () => {
       synthToDirectory(build, ours, { kustomization: false, endpoints: false });
       const theirs = tmp();
       build({ outdir: theirs }).synth();
-      expect(readTree(ours)).toEqual(readTree(theirs));
+      // The same files, plus the record of what was written.
+      const { '.cdk8s-kserve-files': written, ...files } = readTree(ours);
+      expect(files).toEqual(readTree(theirs));
+      expect(written).toContain(Object.keys(files)[0]);
     }
   });
 
@@ -99,7 +106,69 @@ describe('synthToDirectory', () => {
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'kind: Stale\n');
     synthToDirectory(buildApp, out, { endpoints: false });
-    expect(fs.readdirSync(out).sort()).toEqual(['kustomization.yaml', 'test.k8s.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.cdk8s-kserve-files', 'kustomization.yaml', 'test.k8s.yaml']);
+  });
+});
+
+describe('nothing lost: synth never deletes or overwrites a file it did not write', () => {
+  const manifest = (dir: string) => fs.readFileSync(path.join(dir, '.cdk8s-kserve-files'), 'utf8').split('\n').filter(l => l && !l.startsWith('#'));
+
+  test('the manifest lists exactly the files synth wrote', () => {
+    const out = path.join(tmp(), 'dist');
+    synthEnvironments(APPS, out);
+    const files = Object.keys(readTree(out)).filter(f => f !== '.cdk8s-kserve-files').sort();
+    expect(manifest(out)).toEqual(files);
+  });
+
+  test('load test results inside an output folder survive the next synth, and check:dist ignores them', () => {
+    const out = path.join(tmp(), 'dist');
+    synthEnvironments(APPS, out);
+    const results = path.join(out, 'prod', 'loadtest-results');
+    fs.mkdirSync(results);
+    fs.writeFileSync(path.join(results, 'report.html'), '<html>run 1</html>\n');
+    fs.writeFileSync(path.join(out, 'NOTES.md'), 'my notes\n');
+    const result = synthEnvironments(APPS, out);
+    expect(result.keptFiles).toEqual(['NOTES.md', 'prod/loadtest-results/report.html']);
+    expect(fs.readFileSync(path.join(results, 'report.html'), 'utf8')).toBe('<html>run 1</html>\n');
+    expect(fs.readFileSync(path.join(out, 'NOTES.md'), 'utf8')).toBe('my notes\n');
+    expect(manifest(out)).not.toContain('prod/loadtest-results/report.html');
+    expect(checkDirectory(APPS, out)).toEqual({ missing: [], extra: [], changed: [] });
+  });
+
+  test('a file synth did not write, where synth now writes one, fails the synth and leaves the folder as it was', () => {
+    const out = path.join(tmp(), 'dist');
+    synthEnvironments(APPS, out);
+    // Someone's own file that the manifest does not list, under a name synth is about to write.
+    const mine = path.join(out, 'prod', 'test.jmx');
+    const lines = manifest(out).filter(f => f !== 'prod/test.jmx');
+    fs.writeFileSync(path.join(out, '.cdk8s-kserve-files'), `# edited\n${lines.join('\n')}\n`);
+    fs.writeFileSync(mine, '<my plan/>\n');
+    const before = readTree(out);
+    expect(() => synthEnvironments(APPS, out)).toThrow(`${path.join(out, 'prod', 'test.jmx')}: error [output] file was not written by cdk8s-kserve, and synth would overwrite it; fix: move it out of ${out}`);
+    expect(readTree(out)).toEqual(before);
+  });
+
+  test('an output folder from before the manifest: stale synth output is replaced, anything else kept', () => {
+    const out = path.join(tmp(), 'dist');
+    fs.mkdirSync(path.join(out, 'example_inputs'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'old.k8s.yaml'), 'kind: Stale\n');
+    fs.writeFileSync(path.join(out, 'example_inputs', 'old.json'), '{}\n');
+    fs.writeFileSync(path.join(out, 'README.txt'), 'kept\n');
+    const result = synthToDirectory(buildApp, out);
+    expect(result.keptFiles).toEqual(['README.txt']);
+    expect(fs.existsSync(path.join(out, 'old.k8s.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'example_inputs', 'old.json'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'README.txt'), 'utf8')).toBe('kept\n');
+  });
+
+  test('the load runner run inside an output folder puts its results beside it, where synth does not look', () => {
+    const out = path.join(tmp(), 'dist');
+    synthEnvironments(APPS, out);
+    expect(defaultResultsDir(path.join(out, 'prod'))).toBe(path.join('..', '..', 'loadtest-results', 'prod'));
+    expect(defaultResultsDir(out)).toBe(path.join('..', 'loadtest-results'));
+    expect(defaultResultsDir(tmp())).toBe('loadtest-results');
+    // ENDPOINTS.md names that place.
+    expect(fs.readFileSync(path.join(out, 'prod', 'ENDPOINTS.md'), 'utf8')).toContain('`../../loadtest-results/prod/report.html` plots latency');
   });
 });
 
