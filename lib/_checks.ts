@@ -5,10 +5,12 @@
  */
 import { IConstruct } from 'constructs';
 import * as path from 'path';
+import { KNATIVE_KEYS } from './autoscaling';
 import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
 import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from './image-digests';
 import { canonicalHeaderName } from './logger';
+import { annotationKeyProblem, envNameProblem, imageReferenceProblem, imageTagProblem, labelKeyProblem, labelValueProblem, resourceNameProblem } from './_k8s';
 import { DeploymentMode, RULES } from './rules';
 import { FindingList } from './validation';
 import { SchemaName, specViolations } from './_schema';
@@ -66,6 +68,11 @@ export function checkImage(out: FindingList, field: string, image: unknown, scop
     out.add(RULES.IMAGE_PINNED, field, image, 'must name an image, pinned by tag or digest', { scope });
     return;
   }
+  const grammar = imageReferenceProblem(image);
+  if (grammar) {
+    out.add(RULES.IMAGE_REFERENCE, field, image, grammar, { scope });
+    return;
+  }
   const { tag, digest } = imageParts(image);
   if (!digest && (tag === undefined || tag === 'latest')) {
     out.add(RULES.IMAGE_PINNED, field, image, tag ? 'must not use the moving tag latest' : 'must have a tag or digest: an untagged image is latest',
@@ -99,8 +106,12 @@ function checkResources(out: FindingList, field: string, resources: Json | undef
     const request = parseQuantity(q);
     const extended = name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage' && !name.startsWith('hugepages-');
     if (!(name in limits)) {
-      out.add(RULES.RESOURCES, `${field}.limits.${name}`, undefined, `must be set because ${field}.requests.${name} is: KServe fills a missing limit with its default (1 CPU / 2Gi), which breaks a larger request`,
-        { scope, fix: `set ${field}.limits.${name}` });
+      // Extended resources: kubernetes pkg/apis/core/validation/validation.go validateResourceRequirements,
+      // "Limit must be set for non overcommitable resources".
+      out.add(RULES.RESOURCES, `${field}.limits.${name}`, undefined, extended
+        ? `must be set because ${field}.requests.${name} is: Kubernetes rejects a request of an extended resource such as a GPU without a limit ("Limit must be set for non overcommitable resources")`
+        : `must be set because ${field}.requests.${name} is: KServe fills a missing limit with its default (1 CPU / 2Gi), which breaks a larger request`,
+      { scope, fix: extended ? `set ${field}.limits.${name} to the request (or only the limit: Kubernetes copies it to the request)` : `set ${field}.limits.${name}` });
       continue;
     }
     const limit = parseQuantity(limits[name]);
@@ -163,6 +174,40 @@ function checkMountPaths(out: FindingList, field: string, mounts: unknown, knati
   });
 }
 
+/** A plain JSON object (not an array, not null). */
+function isRecord(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Label-like maps (labels, nodeSelector): qualified-name keys, label values (apimachinery validation.go:42-71, :166-175). */
+function checkLabelMap(out: FindingList, field: string, map: unknown, scope: IConstruct): void {
+  if (map === undefined) return;
+  if (!isRecord(map)) {
+    out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
+    return;
+  }
+  for (const [key, value] of Object.entries(map)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) out.add(RULES.METADATA_SYNTAX, `${field} key`, key, keyProblem, { scope });
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) out.add(RULES.METADATA_SYNTAX, `${field}["${key}"]`, value, valueProblem, { scope });
+  }
+}
+
+/** Annotation keys (qualified names, case-insensitive) and string values. */
+function checkAnnotationKeys(out: FindingList, field: string, map: unknown, scope: IConstruct): void {
+  if (map === undefined) return;
+  if (!isRecord(map)) {
+    out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
+    return;
+  }
+  for (const [key, value] of Object.entries(map)) {
+    const keyProblem = annotationKeyProblem(key);
+    if (keyProblem) out.add(RULES.METADATA_SYNTAX, `${field} key`, key, keyProblem, { scope });
+    if (typeof value !== 'string') out.add(RULES.METADATA_SYNTAX, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)', { scope });
+  }
+}
+
 /** The checks every pod-like spec gets: containers, ports, env, resources, images, feature-gated fields. */
 function checkPod(out: FindingList, pod: Json, base: string, containers: ContainerAt[], knativeVersion: KnativeVersion | undefined, scope: IConstruct): void {
   const knative = knativeVersion !== undefined;
@@ -182,6 +227,20 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
     }
   }
   for (const { c, field } of containers) {
+    if (Array.isArray(c.env)) {
+      c.env.forEach((e: unknown, i: number) => {
+        const problem = envNameProblem((e as Json | null)?.name);
+        if (problem) out.add(RULES.ENV, `${field}.env[${i}].name`, (e as Json | null)?.name, problem, { scope });
+      });
+    }
+    for (const side of ['requests', 'limits']) {
+      const values = c.resources?.[side];
+      if (!isRecord(values)) continue;
+      for (const name of Object.keys(values)) {
+        const problem = resourceNameProblem(name);
+        if (problem) out.add(RULES.METADATA_SYNTAX, `${field}.resources.${side} key`, name, problem, { scope });
+      }
+    }
     if (c.name === 'queue-proxy') out.add(RULES.KNATIVE_RESERVED, `${field}.name`, c.name, 'must not be queue-proxy: Knative adds a container of that name', { scope });
     (c.env ?? []).forEach((e: Json, i: number) => {
       const at = `${field}.env[${i}]`;
@@ -381,7 +440,11 @@ function checkKnativeAutoscaling(out: FindingList, field: string, annotations: J
   const num = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
   const check = (key: string, ok: (v: string) => boolean, expected: string) => {
     const v = annotations?.[key];
-    if (v !== undefined && !(typeof v === 'string' && ok(v))) out.add(RULES.KNATIVE_AUTOSCALING, `${field}["${key}"]`, v, expected, { scope });
+    // On a component, also the knative prop that writes the annotation (knative.scaleDownDelay).
+    const prop = field.startsWith('spec.') ? Object.entries(KNATIVE_KEYS).find(([, k]) => k === key)?.[0] : undefined;
+    if (v !== undefined && !(typeof v === 'string' && ok(v))) {
+      out.add(RULES.KNATIVE_AUTOSCALING, `${field}["${key}"]`, v, expected, { scope, fix: prop ? `correct knative.${prop}, which writes this annotation (or the annotation, if set by hand)` : undefined });
+    }
   };
   const duration = (min: number, max: number, wholeSeconds: boolean) => (v: string) => {
     const d = goDurationSeconds(v);
@@ -551,6 +614,9 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
     }
   }
   checkAnnotations(out, `${base}.annotations`, spec.annotations, scope, 'component');
+  checkAnnotationKeys(out, `${base}.annotations`, spec.annotations, scope);
+  checkLabelMap(out, `${base}.labels`, spec.labels, scope);
+  checkLabelMap(out, `${base}.nodeSelector`, spec.nodeSelector, scope);
 
   // Containers.
   const containers: ContainerAt[] = [];
@@ -627,6 +693,8 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     out.add(RULES.ANNOTATIONS, 'metadata.annotations["serving.kserve.io/deploymentMode"]', modeValue, `must be ${expectedMode} for ${mode} mode on KServe ${version}`, { scope: ctx.isvc, fix: 'set deploymentMode on the construct instead of patching the annotation' });
   }
   checkAnnotations(out, 'metadata.annotations', annotations, ctx.isvc, 'isvc');
+  checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, ctx.isvc);
+  checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, ctx.isvc);
   const cls = annotations['serving.kserve.io/autoscalerClass'];
   if (cls !== undefined && !autoscalerClasses(version).includes(cls)) {
     out.add(RULES.AUTOSCALER_CLASS, 'metadata.annotations["serving.kserve.io/autoscalerClass"]', cls, `must be one of ${autoscalerClasses(version).join(', ')} on KServe ${version}`, { scope: ctx.isvc });
@@ -664,6 +732,9 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     if (!['v2', 'grpc-v2'].includes(model.protocolVersion)) out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.protocolVersion', model.protocolVersion, 'must be v2 or grpc-v2: the Triton runtime speaks only the Open Inference Protocol', { scope: pScope });
     if (model.runtimeVersion !== undefined && (model.runtimeVersion === 'latest' || String(model.runtimeVersion).trim() === '')) {
       out.add(RULES.IMAGE_PINNED, 'spec.predictor.model.runtimeVersion', model.runtimeVersion, 'must be a fixed Triton tag such as 24.08-py3', { scope: pScope });
+    } else if (typeof model.runtimeVersion === 'string' && imageTagProblem(model.runtimeVersion)) {
+      // KServe writes it as the runtime image's tag (nvcr.io/nvidia/tritonserver:<runtimeVersion>).
+      out.add(RULES.IMAGE_REFERENCE, 'spec.predictor.model.runtimeVersion', model.runtimeVersion, `${imageTagProblem(model.runtimeVersion)}: KServe makes it the Triton image's tag`, { scope: pScope });
     }
     const defaultRuntime = model.runtime === undefined || model.runtime === 'kserve-tritonserver';
     if (defaultRuntime && model.image === undefined && digestsRequired(pScope)) {
@@ -740,6 +811,11 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
 /** Checks a synthesized Knative Service (the message dumper): Knative admission, resources, images, schema. */
 export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, knativeVersion: KnativeVersion, scope: IConstruct): void {
   checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, 'knative-service');
+  checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, scope);
+  checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, scope);
+  checkAnnotationKeys(out, 'spec.template.metadata.annotations', obj.spec?.template?.metadata?.annotations, scope);
+  checkLabelMap(out, 'spec.template.metadata.labels', obj.spec?.template?.metadata?.labels, scope);
+  checkLabelMap(out, 'spec.template.spec.nodeSelector', obj.spec?.template?.spec?.nodeSelector, scope);
   const knative = out.with({ kserveVersion: version, deploymentMode: DeploymentMode.KNATIVE, knativeVersion });
   const pod = checkTemplate(knative, obj, knativeVersion, scope);
   const base = 'spec.template.spec';

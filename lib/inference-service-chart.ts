@@ -13,7 +13,7 @@ import { PythonTransformer, PythonTransformerOptions } from './python-transforme
 import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
 import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
-import { DNS_LABEL } from './_names';
+import { DNS_1035_LABEL, DNS_LABEL } from './_names';
 
 /** A Triton model repository in Azure Blob Storage, for `InferenceServiceChart`. */
 export interface AzureBlobModelOptions {
@@ -270,9 +270,12 @@ export class InferenceServiceChart extends Chart {
     let storage: ModelStorage;
     if (props.azureBlob) {
       const blob = props.azureBlob;
+      // Derived from a valid form of the name: an invalid name is reported once, by the
+      // InferenceService, not again by every object named after it.
+      const derived = DNS_1035_LABEL.test(name) ? name : name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+|-+$/g, '') || 'model';
       const credentialsProps = {
-        serviceAccountName: blob.serviceAccountName ?? `${name}-azure-blob`,
-        credentials: blob.credentials ?? AzureCredentials.existingSecret(`${name}-azure-blob`),
+        serviceAccountName: blob.serviceAccountName ?? `${derived}-azure-blob`,
+        credentials: blob.credentials ?? AzureCredentials.existingSecret(`${derived}-azure-blob`),
         kserveVersion,
       };
       // One ServiceAccount per storage identity: a sibling chart's, when it is the same one.

@@ -255,7 +255,8 @@ export class InferenceService extends Construct {
     const predictorScope = writesCandidate ? rollout!.candidate : props.predictor;
     // A 0.20 canary is sized by its minReplicas, else by ceil(stable minReplicas × trafficPercent / 100),
     // a share of traffic it never gets (see CANARY_DARK_LAUNCH); one pod unless the candidate asks for more.
-    const canaries = standardCanary && candidate
+    // Before 0.20 there is no spec.canary (reported above): nothing to write, and nothing to check twice.
+    const canaries = standardCanary && candidate && version.isAtLeast(KServeVersion.V0_20)
       ? [{ predictor: { ...candidate.json, minReplicas: candidate.json.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
       : undefined;
     if (canaries && candidate) {

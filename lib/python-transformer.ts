@@ -37,11 +37,12 @@ export interface PythonTransformerOptions extends ComponentOptions {
   readonly args?: string[];
 
   /**
-   * Environment variables of the transformer container.
+   * Environment variables of the transformer container: a string is a literal value, an
+   * `EnvValue` reads a Secret or ConfigMap key.
    *
    * @default - none
    */
-  readonly env?: Record<string, EnvValue>;
+  readonly env?: Record<string, string | EnvValue>;
 
   /**
    * CPU and memory of the transformer container. Both requests and limits are always written.
@@ -158,7 +159,7 @@ export class PythonTransformer extends InferenceServiceComponent {
         name: 'kserve-container',
         image: pinnedImage(this, props.image, 'image', out),
         args: [...flags, ...(props.args ?? [])],
-        env: withSecurityEnv(renderEnv(props.env), security),
+        env: withSecurityEnv(renderEnv(props.env, (field, value, expected) => out.add(RULES.ENV, field, value, expected, { scope: this })), security),
         resources: {
           requests: quantities(resources.requests, Request.fromString),
           limits: quantities(resources.limits, Limit.fromString),

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { AzureBlobCreds } from './azure-blob-creds';
 import { endpointsDocument, exampleInputsOf, inferenceServicesOf, PlacedInferenceService } from './endpoints';
@@ -38,6 +39,14 @@ export interface SynthOptions {
    * @default true
    */
   readonly endpoints?: boolean;
+
+  /**
+   * Print unsuppressed warnings to stderr, one line each (`main` prints them itself, with a
+   * summary line).
+   *
+   * @default true, unless the environment sets CDK8S_KSERVE_QUIET=1 (the test suite does)
+   */
+  readonly printWarnings?: boolean;
 }
 
 /** What a successful synth found that did not stop it. */
@@ -79,6 +88,30 @@ export class SynthError extends Error {
     super(`synth failed with ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written:\n${problems.map(p => `  ${p}`).join('\n')}`);
     this.name = 'SynthError';
   }
+
+  /** What `console.log(error)` and `util.inspect` show: the message, not the construct tree. */
+  public [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
+  }
+
+  /** Plain data for JSON logs: the problem and warning lines and the findings as `FindingJson`. */
+  public toJSON(): { name: string; problems: string[]; warnings: string[]; findings: Finding[] } {
+    return { name: this.name, problems: this.problems, warnings: this.warningLines, findings: this.findings };
+  }
+}
+
+/**
+ * Lines of several folders, each line once: a finding that every environment has (one
+ * uppercase model name) is printed once with its folders, `dev, prod: <line>`.
+ */
+function byFolders(items: { folder: string; line: string }[]): string[] {
+  const folders = new Map<string, string[]>();
+  for (const { folder, line } of items) {
+    const list = folders.get(line) ?? [];
+    if (!list.includes(folder)) list.push(folder);
+    folders.set(line, list);
+  }
+  return [...folders].map(([line, list]) => (list.some(f => f !== '') ? `${list.join(', ')}: ${line}` : line));
 }
 
 /** Builds an app; it receives the `AppProps` (the staging `outdir`) to use. */
@@ -126,21 +159,32 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
   // mkdtemp creates 0700; give the output folder the permissions a plain mkdir would.
   fs.chmodSync(staging, 0o777 & ~process.umask());
   try {
-    const built = folders.map(([folder, build]) => {
-      const app = build({ outdir: path.join(staging, folder) });
+    // An exception while building an app (KServeVersion.of('0.21'), a bad override) is a
+    // problem of its folder like any other: reported with the rest, in one line.
+    const buildErrors: { folder: string; line: string }[] = [];
+    const built = folders.flatMap(([folder, build]) => {
+      let app: App;
+      try {
+        app = build({ outdir: path.join(staging, folder) });
+      } catch (e) {
+        if (e instanceof SynthError) throw e;
+        buildErrors.push({ folder, line: `error [construct] building the app failed: ${e instanceof Error ? e.message : String(e)}` });
+        return [];
+      }
       const findings = Validation.findings(app);
       const identities = planIdentities(app);
-      return { folder, app, identities, findings: [...findings, ...identities.findings] };
+      return [{ folder, app, identities, findings: [...findings, ...identities.findings] }];
     });
-    const tag = (folder: string, line: string) => (folder ? `${folder}: ${line}` : line);
-    const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, line: tag(b.folder, formatFinding(f)) })));
+    const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, folder: b.folder, line: formatFinding(f) })));
     // Warnings that do not fail the synth (in strict mode, only those exempt from it).
     const printed = (f: Finding) => f.rule.severity === Severity.WARNING && !f.suppressedBecause && !(options.strict && f.rule.failsStrict);
-    const warnings = built.flatMap(b => b.findings.filter(printed));
-    const warningLines = built.flatMap(b => b.findings.filter(printed).map(f => tag(b.folder, formatFinding(f))));
-    if (problems.length > 0) {
-      throw new SynthError(problems.map(p => p.line), problems.map(p => p.f), warnings, warningLines);
+    const warned = built.flatMap(b => b.findings.filter(printed).map(f => ({ f, folder: b.folder, line: formatFinding(f) })));
+    const warnings = warned.map(w => w.f);
+    const warningLines = byFolders(warned);
+    if (problems.length > 0 || buildErrors.length > 0) {
+      throw new SynthError([...byFolders(buildErrors), ...byFolders(problems)], problems.map(p => p.f), warnings, warningLines);
     }
+    if (options.printWarnings ?? process.env.CDK8S_KSERVE_QUIET !== '1') printWarnings(warningLines);
     for (const b of built) {
       const files = writeApp(b.app, b.identities);
       writeExtras(b.app, files, b.identities, options, staging);
@@ -450,7 +494,7 @@ export function checkDirectory(apps: AppBuilder | Record<string, AppBuilder>, ou
 export function main(apps: AppBuilder | Record<string, AppBuilder>, options: SynthOptions = {}): void {
   const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
   const strict = options.strict ?? (process.argv.includes('--strict') || process.env.CDK8S_KSERVE_STRICT === '1');
-  const opts = { ...options, strict };
+  const opts = { ...options, strict, printWarnings: false };
   try {
     if (process.argv.includes('--check')) {
       const report = checkDirectory(apps, outdir, opts);
@@ -480,7 +524,10 @@ export function main(apps: AppBuilder | Record<string, AppBuilder>, options: Syn
       process.exitCode = 1;
       return;
     }
-    throw e;
+    // Anything else (a bad folder name, a file synth cannot write): one line, no stack trace.
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CDK8S_KSERVE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 1;
   }
 }
 

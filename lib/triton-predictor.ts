@@ -97,11 +97,12 @@ export interface TritonPredictorOptions extends ComponentOptions {
   readonly args?: string[];
 
   /**
-   * Extra environment variables of the Triton container.
+   * Extra environment variables of the Triton container: a string is a literal value, an
+   * `EnvValue` reads a Secret or ConfigMap key.
    *
    * @default - none
    */
-  readonly env?: Record<string, EnvValue>;
+  readonly env?: Record<string, string | EnvValue>;
 
   /**
    * Size of a memory-backed `/dev/shm`. Triton's Python backend and large batches need more
@@ -221,7 +222,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       runtimeVersion: image ? undefined : props.runtimeVersion,
       storageUri: storage.storageUri,
       args: props.args,
-      env: withSecurityEnv(renderEnv(props.env), security),
+      env: withSecurityEnv(renderEnv(props.env, (field, value, expected) => out.add(RULES.ENV, field, value, expected, { scope: this })), security),
       // Knative exposes one port; for gRPC it must be named h2c (kserve.md §3.3, kserve#1420).
       ports: grpc ? [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }] : undefined,
       volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,

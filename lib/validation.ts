@@ -3,7 +3,24 @@ import { KServeVersion } from './kserve-version';
 import { ALL_RULES, Rule, RuleContext, RULES, Severity } from './rules';
 
 
-/** One problem found at synth time. */
+/** A finding as plain data: what `JSON.stringify(finding)` writes. */
+export interface FindingJson {
+  readonly path: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly field: string;
+  readonly value: unknown;
+  readonly expected: string;
+  readonly fix?: string;
+  readonly suppressedBecause?: string;
+  /** The finding as one line (`formatFinding`). */
+  readonly message: string;
+}
+
+/**
+ * One problem found at synth time. Its `construct` is not enumerable, so `JSON.stringify`,
+ * `console.log` and structured loggers see plain data (`FindingJson`), not the construct tree.
+ */
 export interface Finding {
   /** The construct the problem belongs to. */
   readonly construct: IConstruct;
@@ -21,6 +38,23 @@ export interface Finding {
   readonly fix?: string;
   /** The reason given, when the finding was suppressed with `Validation.suppress`. */
   readonly suppressedBecause?: string;
+}
+
+/** A finding with its construct hidden from enumeration and a `toJSON` that writes `FindingJson`. */
+function makeFinding(f: Finding): Finding {
+  const { construct, ...data } = f;
+  const out = { ...data } as Finding;
+  Object.defineProperty(out, 'construct', { value: construct, enumerable: false });
+  Object.defineProperty(out, 'toJSON', {
+    enumerable: false,
+    value: (): FindingJson => ({
+      path: out.path, rule: out.rule.id, severity: out.rule.severity, field: out.field, value: out.value, expected: out.expected,
+      ...(out.fix !== undefined ? { fix: out.fix } : {}),
+      ...(out.suppressedBecause !== undefined ? { suppressedBecause: out.suppressedBecause } : {}),
+      message: formatFinding(out),
+    }),
+  });
+  return out;
 }
 
 function show(value: unknown): string {
@@ -47,7 +81,7 @@ export class FindingList {
   public add(rule: Rule, field: string, value: unknown, expected: string, options: { fix?: string; scope?: IConstruct } = {}): void {
     if (!rule.appliesTo(this.ctx)) return;
     const construct = options.scope ?? this.scope;
-    this.findings.push({ construct, path: construct.node.path, rule, field, value, expected, fix: options.fix });
+    this.findings.push(makeFinding({ construct, path: construct.node.path, rule, field, value, expected, fix: options.fix }));
   }
 
   /** A list for the same construct in another context. */
@@ -89,7 +123,7 @@ function applySuppression(f: Finding): Finding {
   if (!f.rule.suppressible) return f;
   for (let c: IConstruct | undefined = f.construct; c; c = c.node.scope) {
     const match = suppressions.get(c)?.find(s => s.ruleId === f.rule.id);
-    if (match) return { ...f, suppressedBecause: match.reason };
+    if (match) return makeFinding({ ...f, construct: f.construct, suppressedBecause: match.reason });
   }
   return f;
 }
@@ -148,7 +182,7 @@ export class Validation {
       for (const c of all) {
         for (const checker of checkers.get(c) ?? []) out.push(...checker().map(applySuppression));
         for (const message of c.node.validate()) {
-          out.push({ construct: c, path: c.node.path, rule: RULES.CONSTRUCT, field: 'validation', value: c.constructor.name, expected: message });
+          out.push(makeFinding({ construct: c, path: c.node.path, rule: RULES.CONSTRUCT, field: 'validation', value: c.constructor.name, expected: message }));
         }
       }
     } finally {

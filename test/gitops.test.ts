@@ -11,7 +11,7 @@ import { App, AppProps, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   ArgoCdApplication, ContainerSecurity, FluxGitRepository, FluxKustomization, GpuSmokeTest, GpuSmokeTestProps, InferenceServiceChart, InferenceServiceChartProps,
-  ModelStorage, synthEnvironments, SynthError, Validation, withOverrides,
+  KServeVersion, ModelStorage, synthEnvironments, SynthError, Validation, withOverrides,
 } from '../lib';
 import { APPS, ENVIRONMENTS } from '../apps/main';
 import { publishedModelErrors } from './schema';
@@ -155,7 +155,7 @@ describe('synthEnvironments', () => {
     return app;
   };
 
-  test('reports the problems of every folder, each line starting with it, and writes nothing', () => {
+  test('reports the problems of every folder, each line once with the folders that have it, and writes nothing', () => {
     const out = path.join(tmp(), 'dist');
     synthEnvironments({ dev: good }, out);
     const before = fs.readdirSync(out);
@@ -167,10 +167,30 @@ describe('synthEnvironments', () => {
     }
     expect(error).toBeInstanceOf(SynthError);
     expect((error as SynthError).problems).toEqual([
-      'dev: iris/predictor: error [replicas] spec.predictor.maxReplicas (1) must be 0 or at least minReplicas (3)',
-      'prod: iris/predictor: error [replicas] spec.predictor.maxReplicas (1) must be 0 or at least minReplicas (3)',
+      'dev, prod: iris/predictor: error [replicas] spec.predictor.maxReplicas (1) must be 0 or at least minReplicas (3)',
     ]);
     expect(fs.readdirSync(out)).toEqual(before);
+  });
+
+  test('an exception while building a folder\'s app is one line among the other problems, not a stack trace', () => {
+    const out = path.join(tmp(), 'dist');
+    const throws = (props: AppProps) => {
+      const app = new App(props);
+      new InferenceServiceChart(app, 'iris', { modelUri: 'pvc://m/iris', kserveVersion: KServeVersion.of('0.21.0') });
+      return app;
+    };
+    let error: unknown;
+    try {
+      synthEnvironments({ dev: bad, prod: throws }, out);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    expect((error as SynthError).problems).toEqual([
+      'prod: error [construct] building the app failed: kserveVersion ("0.21.0") must be one of 0.11 to 0.20, such as "0.20" or "0.15.1"',
+      'dev: iris/predictor: error [replicas] spec.predictor.maxReplicas (1) must be 0 or at least minReplicas (3)',
+    ]);
+    expect(fs.existsSync(out)).toBe(false);
   });
 
   test('folder names must be lowercase DNS labels', () => {

@@ -3,11 +3,14 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * Points TMPDIR of the whole run (Jest workers and every subprocess inherit it) at one fresh
+ * Quiets the library's warning output, and points TMPDIR of the whole run (Jest workers and every subprocess inherit it) at one fresh
  * folder, so that test/global-teardown.ts can scan every file the tests wrote.
  */
 export default function globalSetup(): void {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-jest-'));
   process.env.CDK8S_KSERVE_TEST_TMP = root;
+  // synthToDirectory prints warnings by default; the hundreds of synths here would flood the log
+  // (test/synth.test.ts checks the printing with the variable unset).
+  process.env.CDK8S_KSERVE_QUIET = '1';
   process.env.TMPDIR = root;
 }

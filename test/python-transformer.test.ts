@@ -15,6 +15,15 @@ function build(props: PythonTransformerProps, options: { kserveVersion?: KServeV
 const transformerSpec = (props: PythonTransformerProps, options = {}) => only(synth(build(props, options)), 'InferenceService').spec.transformer;
 
 describe('PythonTransformer', () => {
+  test('env takes plain strings (literal values) beside EnvValues', () => {
+    const spec = transformerSpec({ image: 'example.com/pre:1.0', env: { LOG_LEVEL: 'debug', TOKEN: EnvValue.fromSecretKey('hf', 'token') } });
+    expect(spec.containers[0].env).toEqual([
+      { name: 'LOG_LEVEL', value: 'debug' },
+      { name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+      { name: 'TMPDIR', value: '/scratch' },
+    ]);
+  });
+
   test('minimal props: one kserve-container with v2 flags and explicit resources', () => {
     const spec = transformerSpec({ image: 'example.com/pre:1.0' });
     expect(spec).toMatchSnapshot();

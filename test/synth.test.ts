@@ -2,9 +2,10 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { inspect } from 'util';
 import { App, AppProps, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AzureCredentials, checkDirectory, DeploymentMode, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import { AzureCredentials, checkDirectory, DeploymentMode, Validation, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
 import { defaultResultsDir } from '../lib/_output';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
@@ -181,6 +182,24 @@ describe('app scripts (what `npm run synth` runs)', () => {
     expect(readTree(out)).toEqual(readTree(path.join(ROOT, 'dist')));
   });
 
+  test('an app whose builder throws, or main given a bad folder name: one line, exit 1, no stack trace, nothing written', () => {
+    const out = path.join(tmp(), 'dist');
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, [...tsx, path.join(__dirname, 'fixtures', 'throwing-app.ts')], {
+      cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ...env }, encoding: 'utf8',
+    });
+    const thrown = run({});
+    expect(thrown.status).toBe(1);
+    expect(thrown.stderr).toBe([
+      'synth failed with 1 problem; nothing was written:',
+      '  error [construct] building the app failed: kserveVersion ("0.21") must be one of 0.11 to 0.20, such as "0.20" or "0.15.1"',
+      '',
+    ].join('\n'));
+    const folders = run({ FIXTURE_FOLDERS: 'Prod', FIXTURE_VERSION: '0.20' });
+    expect(folders.status).toBe(1);
+    expect(folders.stderr).toBe('error: synthEnvironments: folder names ("Prod") must be lowercase letters, digits and \'-\', at least one\n');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   test('a failing app exits 1, prints one line per problem and no stack trace, writes nothing', () => {
     const out = path.join(tmp(), 'dist');
     fs.mkdirSync(out);
@@ -300,5 +319,55 @@ describe('several models in one namespace share the objects they define alike', 
     };
     expect(() => synthToDirectory(build, out)).toThrow('b/message-dumper: error [object-identity] object ("serving.knative.dev/v1 Service ml/message-dumper") is also written by a/message-dumper, with other content (they differ at spec.template.metadata.annotations["autoscaling.knative.dev/min-scale"])');
     expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('library use: warnings printed, errors and findings as plain data', () => {
+  const warned = (props: AppProps) => {
+    const app = new App(props);
+    new InferenceServiceChart(app, 'iris', { modelUri: 'pvc://m/iris' });   // ngc-tag-resolution: a warning
+    return app;
+  };
+
+  test('synthToDirectory prints its warnings to stderr, unless told not to', () => {
+    const quiet = process.env.CDK8S_KSERVE_QUIET;
+    delete process.env.CDK8S_KSERVE_QUIET;
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => { lines.push(String(chunk)); return true; });
+    try {
+      const result = synthToDirectory(warned, path.join(tmp(), 'dist'));
+      expect(result.warningLines).toHaveLength(1);
+      expect(lines.join('')).toContain(`${result.warningLines[0]}\n`);
+      lines.length = 0;
+      synthToDirectory(warned, path.join(tmp(), 'dist'), { printWarnings: false });
+      expect(lines).toEqual([]);
+    } finally {
+      spy.mockRestore();
+      process.env.CDK8S_KSERVE_QUIET = quiet;
+    }
+  });
+
+  test('findings and a SynthError serialize to plain data; console.log shows the message, not the construct tree', () => {
+    const app = new App();
+    new InferenceServiceChart(app, 'iris', { modelUri: 'pvc://m/iris', predictor: { minReplicas: 3, maxReplicas: 1 } });
+    const json = JSON.parse(JSON.stringify(Validation.findings(app)));
+    expect(json).toContainEqual({
+      path: 'iris/predictor', rule: 'replicas', severity: 'error', field: 'spec.predictor.maxReplicas', value: 1,
+      expected: 'must be 0 or at least minReplicas (3)',
+      message: 'iris/predictor: error [replicas] spec.predictor.maxReplicas (1) must be 0 or at least minReplicas (3)',
+    });
+    // The construct is still there for code that wants it, just not enumerable.
+    expect(Validation.findings(app)[0].construct.node.path).toMatch(/^iris/);
+    let error: unknown;
+    try {
+      synthToDirectory(() => app, path.join(tmp(), 'dist'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    const shown = inspect(error);
+    expect(shown).toBe(`SynthError: ${(error as SynthError).message}`);
+    expect(shown).not.toMatch(/Node|_children|construct/);
+    expect(JSON.parse(JSON.stringify(error)).problems).toEqual((error as SynthError).problems);
   });
 });

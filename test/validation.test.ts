@@ -279,6 +279,58 @@ const ERRORS: Case[] = [
     build: c => model(c, { predictor: { security: ContainerSecurity.restricted({ writablePaths: ['/scratch'] }) } }),
     line: 'test/predictor: error [security-context] security.writablePaths ("/scratch") must not repeat a path (volume "writable-scratch")' },
 
+  // kubernetes pkg/apis/core/validation/validation.go validateResourceRequirements: not KServe's CPU/memory default.
+  { when: 'a patch requests a GPU without a limit', rule: 'resources',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/model/resources/requests/nvidia.com~1gpu', '1')] }),
+    line: 'test/predictor: error [resources] spec.predictor.model.resources.limits.nvidia.com/gpu (not set) must be set because spec.predictor.model.resources.requests.nvidia.com/gpu is: Kubernetes rejects a request of an extended resource such as a GPU without a limit ("Limit must be set for non overcommitable resources"); fix: set spec.predictor.model.resources.limits.nvidia.com/gpu to the request (or only the limit: Kubernetes copies it to the request)' },
+
+  // ---- Kubernetes syntax of env, labels, annotations, node selectors and resource names
+  // (k8s.io/apimachinery v0.32.0 pkg/util/validation/validation.go; kubernetes core validation)
+  { when: 'an env value is a number', rule: 'env',
+    build: c => model(c, { transformer: { env: { WORKERS: 4 as unknown as string } } }),
+    line: 'test/transformer: error [env] env.WORKERS (4) must be a string: write "4" (Kubernetes env values are strings)' },
+  { when: 'env is a string instead of an object', rule: 'env',
+    build: c => model(c, { predictor: { env: 'LOG_LEVEL=debug' as unknown as Record<string, string> } }),
+    line: 'test/predictor: error [env] env ("LOG_LEVEL=debug") must be an object of variable name to value, such as { LOG_LEVEL: \'info\' } or { TOKEN: EnvValue.fromSecretKey(\'hf\', \'token\') }' },
+  { when: 'an env var name starts with a digit', rule: 'env',
+    build: c => model(c, { predictor: { env: { '1ST_GPU': '0' } } }),
+    line: 'test/predictor: error [env] spec.predictor.model.env[0].name ("1ST_GPU") must be letters, digits, \'_\', \'-\' and \'.\', not starting with a digit' },
+  { when: 'a patch adds an env var whose name has a space', rule: 'env',
+    build: c => model(c, { transformer: true, patch: [JsonPatch.add('/spec/transformer/containers/0/env/-', { name: 'MY VAR', value: 'x' })] }),
+    line: 'test/transformer: error [env] spec.transformer.containers[0].env[1].name ("MY VAR") must be letters, digits, \'_\', \'-\' and \'.\', not starting with a digit' },
+  { when: 'a label key has two slashes', rule: 'metadata-syntax',
+    build: c => model(c, { isvc: { labels: { 'ml.example.com/team/a': 'vision' } } }),
+    line: 'test/isvc: error [metadata-syntax] metadata.labels key ("ml.example.com/team/a") must be a name with at most one \'/\', such as example.com/my-name' },
+  { when: 'a pod label value is 64 characters', rule: 'metadata-syntax',
+    build: c => model(c, { predictor: { labels: { commit: 'a'.repeat(64) } } }),
+    line: `test/predictor: error [metadata-syntax] spec.predictor.labels["commit"] ("${'a'.repeat(64)}") must be at most 63 characters (it has 64)` },
+  { when: 'a patch gives a label a number', rule: 'metadata-syntax',
+    build: c => model(c, { patch: [JsonPatch.add('/metadata/labels', { replicas: 3 })] }),
+    line: 'test/isvc: error [metadata-syntax] metadata.labels["replicas"] (3) must be a string (quote numbers and booleans)' },
+  { when: 'an annotation key has a space', rule: 'metadata-syntax',
+    build: c => model(c, { transformer: { annotations: { 'owner team': 'ml' } } }),
+    line: 'test/transformer: error [metadata-syntax] spec.transformer.annotations key ("owner team") must have a name part of letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit' },
+  { when: 'a nodeSelector value has spaces (a GPU product name as nvidia-smi prints it)', rule: 'metadata-syntax',
+    build: c => model(c, { isvc: standard, predictor: { maxReplicas: 2, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA A100 80GB' } } }),
+    line: 'test/predictor: error [metadata-syntax] spec.predictor.nodeSelector["nvidia.com/gpu.product"] ("NVIDIA A100 80GB") must be empty or letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit' },
+  { when: 'the GPU resource name has no domain', rule: 'metadata-syntax',
+    build: c => model(c, { predictor: { gpus: 1, gpuResourceName: 'gpu' } }),
+    line: 'test/predictor: error [metadata-syntax] spec.predictor.model.resources.limits key ("gpu") must be cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource with a domain, such as nvidia.com/gpu' },
+
+  // distribution/reference v0.6.0 regexp.go / reference.go Parse; opencontainers/go-digest
+  { when: 'the transformer image has a capital in its repository', rule: 'image-reference',
+    build: c => model(c, { transformer: { image: 'registry.example.com/ML/Transformer:1.0.0' } }),
+    line: 'test/transformer: error [image-reference] spec.transformer.containers[0].image ("registry.example.com/ML/Transformer:1.0.0") must have a lowercase repository name (only the registry host may have capitals)' },
+  { when: 'an image digest is 63 hex digits', rule: 'image-reference',
+    build: c => model(c, { transformer: { image: `r.io/t@sha256:${'a'.repeat(63)}` } }),
+    line: `test/transformer: error [image-reference] spec.transformer.containers[0].image ("r.io/t@sha256:${'a'.repeat(63)}") must have a sha256 digest of 64 lowercase hex digits (it has 63)` },
+  { when: 'the message dumper image has a space', rule: 'image-reference',
+    build: c => new MessageDumper(c, 'dumper', { image: 'gcr.io/knative-releases/event display:1.0' }),
+    line: 'test/dumper: error [image-reference] spec.template.spec.containers[0].image ("gcr.io/knative-releases/event display:1.0") must not contain spaces' },
+  { when: 'runtimeVersion is not a tag (a slash in it)', rule: 'image-reference',
+    build: c => model(c, { predictor: { runtimeVersion: '24.08/py3' } }),
+    line: 'test/predictor: error [image-reference] spec.predictor.model.runtimeVersion ("24.08/py3") must be an image tag: at most 128 letters, digits, \'_\', \'.\' and \'-\', not starting with \'.\' or \'-\': KServe makes it the Triton image\'s tag' },
+
   // ---- Objects of one identity in one folder (kubectl kustomize: "may not add resource with an already registered id")
   { when: 'two message dumpers of one name and namespace differ', rule: 'object-identity',
     build: c => { new MessageDumper(c, 'a'); new MessageDumper(c, 'b', { minScale: 2 }); },
@@ -350,19 +402,19 @@ const ERRORS: Case[] = [
     line: 'test/isvc: error [autoscaler-class] metadata.annotations["serving.kserve.io/autoscalerClass"] ("none") must be one of hpa, external, keda on KServe 0.15' },
   { when: 'the Knative stable window is 3 s', rule: 'knative-autoscaling',
     build: c => model(c, { predictor: { knative: { window: Duration.seconds(3) } } }),
-    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/window"] ("3s") must be a duration from 6s to 1h in whole seconds, such as 60s' },
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/window"] ("3s") must be a duration from 6s to 1h in whole seconds, such as 60s; fix: correct knative.window, which writes this annotation (or the annotation, if set by hand)' },
   { when: 'the scale-down delay has a fraction of a second', rule: 'knative-autoscaling',
     build: c => model(c, { transformer: { knative: { scaleDownDelay: Duration.millis(1500) } } }),
-    line: 'test/transformer: error [knative-autoscaling] spec.transformer.annotations["autoscaling.knative.dev/scale-down-delay"] ("1.5s") must be a duration from 0s to 1h in whole seconds, such as 300s' },
+    line: 'test/transformer: error [knative-autoscaling] spec.transformer.annotations["autoscaling.knative.dev/scale-down-delay"] ("1.5s") must be a duration from 0s to 1h in whole seconds, such as 300s; fix: correct knative.scaleDownDelay, which writes this annotation (or the annotation, if set by hand)' },
   { when: 'the target utilization is 0 %', rule: 'knative-autoscaling',
     build: c => model(c, { predictor: { knative: { targetUtilizationPercent: 0 } } }),
-    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-utilization-percentage"] ("0") must be a number from 1 to 100' },
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-utilization-percentage"] ("0") must be a number from 1 to 100; fix: correct knative.targetUtilizationPercent, which writes this annotation (or the annotation, if set by hand)' },
   { when: 'the target burst capacity is -2', rule: 'knative-autoscaling',
     build: c => model(c, { predictor: { knative: { targetBurstCapacity: -2 } } }),
-    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-burst-capacity"] ("-2") must be a number of at least 0, or -1 (always through the activator)' },
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["autoscaling.knative.dev/target-burst-capacity"] ("-2") must be a number of at least 0, or -1 (always through the activator); fix: correct knative.targetBurstCapacity, which writes this annotation (or the annotation, if set by hand)' },
   { when: 'the progress deadline is 0', rule: 'knative-autoscaling',
     build: c => model(c, { predictor: { knative: { progressDeadline: Duration.seconds(0) } } }),
-    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["serving.knative.dev/progress-deadline"] ("0s") must be a positive duration in whole seconds, such as 1200s' },
+    line: 'test/predictor: error [knative-autoscaling] spec.predictor.annotations["serving.knative.dev/progress-deadline"] ("0s") must be a positive duration in whole seconds, such as 1200s; fix: correct knative.progressDeadline, which writes this annotation (or the annotation, if set by hand)' },
   { when: 'a hand-written initial-scale on the InferenceService is not a number', rule: 'knative-autoscaling',
     build: c => model(c, { isvc: { annotations: { 'autoscaling.knative.dev/initial-scale': 'two' } } }),
     line: 'test/isvc: error [knative-autoscaling] metadata.annotations["autoscaling.knative.dev/initial-scale"] ("two") must be a whole number of at least 0' },
@@ -698,6 +750,18 @@ describe('errors: synth fails with the message and writes nothing', () => {
     expect(error.problems).toEqual([
       'test/predictor: error [storage-uris] spec.predictor.storageUris (1) needs KServe 0.16 or newer (target is 0.15)',
       'test/predictor: error [storage-uris] spec.predictor.storageUris (1) must not be combined with a single storage URI',
+    ]);
+  });
+
+  test('one cause, one line: an invalid model name is not reported again by the objects named after it', () => {
+    const { error } = synthError(c => new InferenceServiceChart(c.node.root as App, 'chart', { name: 'MyModel', azureBlob: { account: 'acct', container: 'models', path: 'p' }, transformer: { image: IMAGE } }));
+    expect(error.problems).toEqual(['chart/inference-service: error [name] name ("MyModel") must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)']);
+  });
+
+  test('one cause, one line: a named Standard-mode candidate before 0.20 is told only that the version has no canary', () => {
+    const { error } = synthError(c => model(c, { isvc: { ...standard, ...v(KServeVersion.V0_19) }, predictor: { maxReplicas: 2 }, rollout: { stage: RolloutStage.canary(10), candidate: { name: 'v2' } } }));
+    expect(error.problems).toEqual([
+      'test/isvc: error [canary] rollout.stage ("canary 10 %") needs spec.canary[], which KServe 0.19 does not have in Standard mode (0.20+); fix: use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary',
     ]);
   });
 
