@@ -39,8 +39,8 @@ function hasType(value: unknown, type: string): boolean {
   return actual === type || (type === 'number' && actual === 'integer');
 }
 
-/** The known name closest to a misspelled one, if it is close enough to be a likely typo. */
-function closest(name: string, known: string[]): string | undefined {
+/** The known name closest to a misspelled one, if it is close enough to be a likely typo. @internal */
+export function closestName(name: string, known: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length * 0.45)) + 1;
   for (const candidate of known) {
@@ -141,7 +141,7 @@ function walk(value: unknown, node: any, field: string, schema: Compact, out: Sc
       if (props[key]) {
         walk(child, props[key], path, schema, out);
       } else if (node.additionalProperties === false) {
-        const guess = closest(key, Object.keys(props));
+        const guess = closestName(key, Object.keys(props));
         out.push({ field: path, value: child, expected: `is not a field here${guess ? `; did you mean ${guess}?` : ''}` });
       } else if (typeof node.additionalProperties === 'object') {
         walk(child, node.additionalProperties, path, schema, out);

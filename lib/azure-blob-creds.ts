@@ -7,6 +7,7 @@ import { dnsLabelExpectation, dnsSubdomainExpectation } from './_names';
 import { resolveNamespace } from './_scope';
 import { KServeVersion } from './kserve-version';
 import { IModelStorageCredentials } from './model-storage';
+import { checkedProps } from './_props';
 
 /** How a Secret created from the environment authenticates to Azure. */
 export enum AzureAuthentication {
@@ -316,6 +317,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
 
   public constructor(scope: Construct, id: string, props: AzureBlobCredsProps = {}) {
     super(scope, id);
+    props = checkedProps(this, 'AzureBlobCredsProps', props);
     this.serviceAccountName = props.serviceAccountName ?? 'kserve-azure-blob';
     this.namespace = resolveNamespace(this, props.namespace);
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;

@@ -4,6 +4,7 @@ import { KServeVersion } from './kserve-version';
 import { RULES } from './rules';
 import { addChecks, FindingList } from './validation';
 import { DNS_LABEL, dnsLabelExpectation } from './_names';
+import { checkedProps } from './_props';
 
 /**
  * GitOps objects that deploy an output folder of this library (`dist/<env>`): an Argo CD
@@ -98,6 +99,7 @@ export class ArgoCdApplication extends Construct {
 
   public constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    props = checkedProps(this, 'ArgoCdApplicationProps', props);
     const name = props.name ?? id;
     const namespace = props.namespace ?? 'argocd';
     const out = new FindingList(this, { kserveVersion: KServeVersion.DEFAULT });
@@ -184,6 +186,7 @@ export class FluxGitRepository extends Construct {
 
   public constructor(scope: Construct, id: string, props: FluxGitRepositoryProps) {
     super(scope, id);
+    props = checkedProps(this, 'FluxGitRepositoryProps', props);
     this.name = props.name ?? id;
     this.namespace = props.namespace ?? 'flux-system';
     const out = new FindingList(this, { kserveVersion: KServeVersion.DEFAULT });
@@ -269,6 +272,7 @@ export class FluxKustomization extends Construct {
 
   public constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     super(scope, id);
+    props = checkedProps(this, 'FluxKustomizationProps', props);
     this.name = props.name ?? id;
     this.namespace = props.source.namespace;
     const out = new FindingList(this, { kserveVersion: KServeVersion.DEFAULT });

@@ -9,6 +9,7 @@ import { ContainerSecurity, podSecurityContext, renderPullSecrets, renderSecurit
 import { checkImage } from './_checks';
 import { dnsLabelExpectation, DNS_SUBDOMAIN } from './_names';
 import { resolveNamespace } from './_scope';
+import { checkedProps } from './_props';
 
 /** NVIDIA's CUDA vectorAdd sample, as in the NVIDIA device plugin's README (prints `Test PASSED`). */
 export const CUDA_VECTOR_ADD_IMAGE = 'nvcr.io/nvidia/k8s/cuda-sample:vectoradd-cuda12.5.0';
@@ -93,6 +94,7 @@ export class GpuSmokeTest extends Construct {
 
   public constructor(scope: Construct, id: string, props: GpuSmokeTestProps = {}) {
     super(scope, id);
+    props = checkedProps(this, 'GpuSmokeTestProps', props);
     this.name = props.name ?? 'gpu-smoke-test';
     this.namespace = resolveNamespace(this, props.namespace);
     const gpus = props.gpus ?? 1;

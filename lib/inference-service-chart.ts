@@ -14,6 +14,7 @@ import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
 import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
 import { DNS_1035_LABEL, DNS_LABEL } from './_names';
+import { checkedProps } from './_props';
 
 /** A Triton model repository in Azure Blob Storage, for `InferenceServiceChart`. */
 export interface AzureBlobModelOptions {
@@ -256,6 +257,7 @@ export class InferenceServiceChart extends Chart {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
     super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
+    props = checkedProps(this, 'InferenceServiceChartProps', props);
     const name = props.name ?? id;
     const kserveVersion = props.kserveVersion;
     const out = new FindingList(this, { kserveVersion: kserveVersion ?? KServeVersion.DEFAULT });

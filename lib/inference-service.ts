@@ -14,6 +14,7 @@ import { addChecks, FindingList } from './validation';
 import { checkInferenceService, deploymentModeAnnotation } from './_checks';
 import { compact, dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
+import { checkedProps } from './_props';
 
 /** Props of `InferenceService`. */
 export interface InferenceServiceProps {
@@ -184,6 +185,7 @@ export class InferenceService extends Construct {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
+    props = checkedProps(this, 'InferenceServiceProps', props);
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;

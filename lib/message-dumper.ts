@@ -18,6 +18,7 @@ import { addChecks, FindingList } from './validation';
 import { checkDeployment, checkKnativeService } from './_checks';
 import { dnsLabelExpectation, DNS_1035_LABEL } from './_names';
 import { resolveNamespace } from './_scope';
+import { checkedProps } from './_props';
 
 /**
  * The CloudEvents `event_display` image, pinned by digest (the digest Knative's own `func`
@@ -143,6 +144,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
 
   public constructor(scope: Construct, id: string, props: MessageDumperProps = {}) {
     super(scope, id);
+    props = checkedProps(this, 'MessageDumperProps', props);
     this.name = props.name ?? 'message-dumper';
     this.namespace = resolveNamespace(this, props.namespace);
     this.url = `http://${this.name}.${this.namespace}.svc.cluster.local`;

@@ -6,6 +6,7 @@ import { MessageDumper } from './message-dumper';
 import { DeploymentMode, RULES } from './rules';
 import { addChecks, FindingList } from './validation';
 import { dnsLabelExpectation } from './_names';
+import { checkedProps } from './_props';
 
 /** Knative Serving's namespace: the activator buffers requests and the autoscaler scrapes queue-proxy. */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -58,6 +59,7 @@ export class InferenceServiceNetworkPolicies extends Construct {
 
   public constructor(scope: Construct, id: string, props: InferenceServiceNetworkPoliciesProps) {
     super(scope, id);
+    props = checkedProps(this, 'InferenceServiceNetworkPoliciesProps', props);
     const isvc = props.inferenceService;
     const out = new FindingList(this, { kserveVersion: isvc.kserveVersion, deploymentMode: isvc.deploymentMode });
     const extra = props.allowFromNamespaces ?? [];

@@ -19,6 +19,7 @@ import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact } from './_names';
+import { checkedProps } from './_props';
 
 /** Everything about a Python transformer except where it logs. */
 export interface PythonTransformerOptions extends ComponentOptions {
@@ -106,8 +107,12 @@ export class PythonTransformer extends InferenceServiceComponent {
   /** The pre/post-processing image. */
   public readonly image: string;
 
-  public constructor(scope: Construct, id: string, private readonly props: PythonTransformerProps) {
+  private readonly props: PythonTransformerProps;
+
+  public constructor(scope: Construct, id: string, props: PythonTransformerProps) {
     super(scope, id, 'transformer');
+    props = checkedProps(this, 'PythonTransformerProps', props);
+    this.props = props;
     this.signature = props.signature;
     this.image = props.image;
   }

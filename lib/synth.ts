@@ -14,6 +14,7 @@ import { RULES, Severity } from './rules';
 import { checkInferenceRequest, formatRequest } from './signature';
 import { Finding, FindingList, formatFinding, Validation, withoutChecks } from './validation';
 import { looksSynthesized, manifestText, OUTPUT_MANIFEST, readManifest } from './_output';
+import { PropsError } from './_props';
 
 /** Options of `synthToDirectory`, `synthEnvironments` and `main`. */
 export interface SynthOptions {
@@ -168,7 +169,8 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
         app = build({ outdir: path.join(staging, folder) });
       } catch (e) {
         if (e instanceof SynthError) throw e;
-        buildErrors.push({ folder, line: `error [construct] building the app failed: ${e instanceof Error ? e.message : String(e)}` });
+        if (e instanceof PropsError) buildErrors.push(...e.lines.map(line => ({ folder, line })));
+        else buildErrors.push({ folder, line: `error [construct] building the app failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });
         return [];
       }
       const findings = Validation.findings(app);

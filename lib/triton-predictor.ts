@@ -20,6 +20,7 @@ import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from './security';
 import { ModelSignature } from './signature';
 import { FindingList } from './validation';
 import { compact, DNS_1035_LABEL } from './_names';
+import { checkedProps } from './_props';
 
 /** The inference protocol Triton serves through KServe. */
 export enum TritonProtocol {
@@ -160,8 +161,12 @@ export class TritonPredictor extends InferenceServiceComponent {
   /** Name of this model version, if given (`predictor.name` in Standard mode on KServe 0.20+). */
   public readonly name?: string;
 
-  public constructor(scope: Construct, id: string, private readonly props: TritonPredictorProps) {
+  private readonly props: TritonPredictorProps;
+
+  public constructor(scope: Construct, id: string, props: TritonPredictorProps) {
     super(scope, id, 'predictor');
+    props = checkedProps(this, 'TritonPredictorProps', props);
+    this.props = props;
     this.protocol = props.protocol ?? TritonProtocol.V2;
     this.name = props.name;
     this.signature = props.signature;

@@ -92,6 +92,27 @@ export class FindingList {
 
 type Checker = () => Finding[];
 
+/**
+ * Runs a checker so that no input can crash the synth: a value of an unexpected type that a
+ * check did not foresee, or a JSON patch that does not apply, becomes a finding of its construct.
+ */
+function runChecker(scope: IConstruct, checker: Checker): Finding[] {
+  try {
+    return checker();
+  } catch (e) {
+    // cdk8s wraps what goes wrong in toJson(): "Failed serializing construct at path '...' with name '...': <cause>".
+    const full = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const serializing = /^Failed serializing construct at path '[^']*' with name '[^']*': (.*)$/.exec(full);
+    const message = serializing ? serializing[1] : full;
+    const patch = serializing !== null || /OPERATION_|JSON ?patch|jsonpatch/i.test(`${message} ${e instanceof Error ? e.name : ''}`);
+    const out = new FindingList(scope, { kserveVersion: KServeVersion.DEFAULT });
+    out.add(RULES.VALUE_SHAPE, patch ? 'JSON patch' : 'props', message,
+      patch ? 'must apply to the object: a patch path that does not exist, or a wrong index' : 'could not be checked: a prop or a JSON patch has a value of a type the construct does not take',
+      { fix: patch ? 'patch a path the emitted object has (npm run synth without the patch, and look at dist/)' : 'compare the props with the types of the construct (the TSDoc of each prop), or run tsc over the app' });
+    return out.findings;
+  }
+}
+
 const checkers = new WeakMap<IConstruct, Checker[]>();
 const suppressions = new WeakMap<IConstruct, { ruleId: string; reason: string }[]>();
 let collecting = false;
@@ -111,7 +132,7 @@ export function addChecks(scope: IConstruct, checker: Checker): void {
   scope.node.addValidation({
     validate: () => {
       if (collecting) return [];
-      return (checkers.get(scope) ?? []).flatMap(c => c())
+      return (checkers.get(scope) ?? []).flatMap(c => runChecker(scope, c))
         .map(applySuppression)
         .filter(f => f.rule.severity === Severity.ERROR && !f.suppressedBecause)
         .map(formatFinding);
@@ -180,17 +201,26 @@ export class Validation {
     collecting = true;
     try {
       for (const c of all) {
-        for (const checker of checkers.get(c) ?? []) out.push(...checker().map(applySuppression));
-        for (const message of c.node.validate()) {
+        for (const checker of checkers.get(c) ?? []) out.push(...runChecker(c, checker).map(applySuppression));
+        let messages: string[];
+        try {
+          messages = c.node.validate();
+        } catch (e) {
+          messages = [`its validation failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`];
+        }
+        for (const message of messages) {
           out.push(makeFinding({ construct: c, path: c.node.path, rule: RULES.CONSTRUCT, field: 'validation', value: c.constructor.name, expected: message }));
         }
       }
     } finally {
       collecting = false;
     }
+    // One cause, one line: a prop of the wrong type is not reported again by the rule that reads it.
+    const props = new Set(out.filter(f => f.rule === RULES.PROPS).map(f => `${f.path}\u0000${f.field}`));
+    const kept = out.filter(f => f.rule === RULES.PROPS || !props.has(`${f.path}\u0000${f.field}`));
     // In construct-tree order of the construct each finding belongs to (stable).
     const order = new Map(all.map((c, i) => [c, i]));
-    return out.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.construct) ?? -1) - (order.get(b.f.construct) ?? -1) || a.i - b.i).map(x => x.f);
+    return kept.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.construct) ?? -1) - (order.get(b.f.construct) ?? -1) || a.i - b.i).map(x => x.f);
   }
 
   private constructor() {}

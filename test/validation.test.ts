@@ -9,10 +9,12 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
   ALL_RULES, ArgoCdApplication, AzureBlobCreds, ContainerSecurity, ImageDigests, InferenceServiceNetworkPolicies, FluxGitRepository, FluxKustomization, V2Datatype, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
-  InferenceServiceProps, KnativeVersion, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
+  InferenceServiceProps, MessageDumperProps, KnativeScaling, KnativeVersion, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
 import { SchemaName, specViolations } from '../lib/_schema';
+import { PropsError } from '../lib/_props';
+import { propsSchemaText } from '../scripts/props-schema';
 import { SchemaSet, schemaErrors, schemaSetFor } from './schema';
 import { synth } from './util';
 import { CANARY_ENVIRONMENT, fakeSealedValue } from './secrets';
@@ -286,12 +288,29 @@ const ERRORS: Case[] = [
 
   // ---- Kubernetes syntax of env, labels, annotations, node selectors and resource names
   // (k8s.io/apimachinery v0.32.0 pkg/util/validation/validation.go; kubernetes core validation)
-  { when: 'an env value is a number', rule: 'env',
+  // Props of the wrong type, as an app run through tsx (no type check) passes them: rule props,
+  // checked against the schema generated from the interfaces (lib/_props-schema.ts).
+  { when: 'an env value is a number', rule: 'props',
     build: c => model(c, { transformer: { env: { WORKERS: 4 as unknown as string } } }),
-    line: 'test/transformer: error [env] env.WORKERS (4) must be a string: write "4" (Kubernetes env values are strings)' },
-  { when: 'env is a string instead of an object', rule: 'env',
+    line: 'test/transformer: error [props] env.WORKERS (4) must be a string or an EnvValue: write "4"' },
+  { when: 'env is a string instead of an object', rule: 'props',
     build: c => model(c, { predictor: { env: 'LOG_LEVEL=debug' as unknown as Record<string, string> } }),
-    line: 'test/predictor: error [env] env ("LOG_LEVEL=debug") must be an object of variable name to value, such as { LOG_LEVEL: \'info\' } or { TOKEN: EnvValue.fromSecretKey(\'hf\', \'token\') }' },
+    line: 'test/predictor: error [props] env ("LOG_LEVEL=debug") must be an object whose values are each a string or an EnvValue' },
+  { when: 'a prop is misspelt (maxReplica): it would be dropped, and the GPU predictor would scale without bound', rule: 'props',
+    build: c => model(c, { predictor: { maxReplica: 3 } as unknown as Partial<TritonPredictorProps> }),
+    line: 'test/predictor: error [props] maxReplica (3) is not a prop here; did you mean maxReplicas?' },
+  { when: 'a nested prop is misspelt (knative.targt)', rule: 'props',
+    build: c => new InferenceServiceChart(c.node.root as App, 'chart', { modelUri: 'pvc://m/iris', predictor: { knative: { targt: 4 } as unknown as KnativeScaling } }),
+    line: 'chart: error [props] predictor.knative.targt (4) is not a prop here; did you mean target?' },
+  { when: 'a prop is unknown and like no other', rule: 'props',
+    build: c => new MessageDumper(c, 'dumper', { color: 'blue' } as unknown as MessageDumperProps),
+    line: 'test/dumper: error [props] color ("blue") is not a prop here (props: name, namespace, image, minScale, clusterLocal, kserveVersion, knativeVersion, deploymentMode, resources, security, automountServiceAccountToken, imagePullSecrets)' },
+  { when: 'kserveVersion is a string, not a KServeVersion', rule: 'props',
+    build: c => new InferenceServiceChart(c.node.root as App, 'chart', { modelUri: 'pvc://m/iris', kserveVersion: '0.20' as unknown as KServeVersion }),
+    line: 'chart: error [props] kserveVersion ("0.20") must be a KServeVersion such as KServeVersion.V0_20 or KServeVersion.of(\'0.20\')' },
+  { when: 'a required prop is missing (a TritonPredictor without storage)', rule: 'props',
+    build: c => new TritonPredictor(c, 'predictor', {} as TritonPredictorProps),
+    line: 'test/predictor: error [props] storage (not set) is required' },
   { when: 'an env var name starts with a digit', rule: 'env',
     build: c => model(c, { predictor: { env: { '1ST_GPU': '0' } } }),
     line: 'test/predictor: error [env] spec.predictor.model.env[0].name ("1ST_GPU") must be letters, digits, \'_\', \'-\' and \'.\', not starting with a digit' },
@@ -330,6 +349,11 @@ const ERRORS: Case[] = [
   { when: 'runtimeVersion is not a tag (a slash in it)', rule: 'image-reference',
     build: c => model(c, { predictor: { runtimeVersion: '24.08/py3' } }),
     line: 'test/predictor: error [image-reference] spec.predictor.model.runtimeVersion ("24.08/py3") must be an image tag: at most 128 letters, digits, \'_\', \'.\' and \'-\', not starting with \'.\' or \'-\': KServe makes it the Triton image\'s tag' },
+
+  // Any JSON shape: a patch that does not apply is a finding of its construct, not a stack trace.
+  { when: 'a JSON patch replaces a path the object does not have', rule: 'value-shape',
+    build: c => model(c, { patch: [JsonPatch.replace('/spec/does/not/exist', 1)] }),
+    line: 'test/isvc: error [value-shape] JSON patch ("TypeError: Cannot read properties of undefined (reading \'not\')") must apply to the object: a patch path that does not exist, or a wrong index; fix: patch a path the emitted object has (npm run synth without the patch, and look at dist/)' },
 
   // ---- Objects of one identity in one folder (kubectl kustomize: "may not add resource with an already registered id")
   { when: 'two message dumpers of one name and namespace differ', rule: 'object-identity',
@@ -603,9 +627,9 @@ const ERRORS: Case[] = [
   { when: 'the example shape changes a fixed dimension', rule: 'model-signature',
     build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: V2Datatype.FP32, shape: [-1, 4], exampleShape: [2, 3] }] } } }),
     line: 'test/predictor: error [model-signature] signature.inputs[0].exampleShape ([2,3]) must have the dimensions of shape [-1,4], with a size of at least 0 for each -1' },
-  { when: 'a datatype is not a v2 datatype', rule: 'model-signature',
+  { when: 'a datatype is not a v2 datatype', rule: 'props',
     build: c => model(c, { predictor: { signature: { inputs: [{ name: 'x', datatype: 'FLOAT32' as V2Datatype, shape: [1] }] } } }),
-    line: 'test/predictor: error [model-signature] signature.inputs[0].datatype ("FLOAT32") must be a v2 datatype: BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16, BYTES' },
+    line: 'test/predictor: error [props] signature.inputs[0].datatype ("FLOAT32") must be one of "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64", "BF16", "BYTES"' },
 
   // ---- GitOps objects
   { when: 'an Argo CD Application points outside the repository with a bare host name', rule: 'gitops',
@@ -797,6 +821,12 @@ describe('warnings: printed, not fatal, fatal in strict mode', () => {
   });
 });
 
+describe('props schema', () => {
+  test('lib/_props-schema.ts is what scripts/props-schema.ts generates from the props interfaces (run npm run props-schema when it fails)', () => {
+    expect(fs.readFileSync(path.join(__dirname, '..', 'lib', '_props-schema.ts'), 'utf8')).toBe(propsSchemaText());
+  }, 60_000);
+});
+
 describe('rules', () => {
   test('every rule has at least one case above, and ids are unique', () => {
     const covered = new Set([...ERRORS, ...WARNINGS].map(c => c.rule));
@@ -898,9 +928,18 @@ describe('the synth-time schema walker agrees with ajv on the real CRDs', () => 
   // Every case above builds objects; both validators must accept or reject each spec alike.
   test.each([...ERRORS, ...WARNINGS].map(c => [c.when, c] as const))('%s', (_, c) => {
     const app = new App();
-    c.build(new Chart(app, 'test'));
+    try {
+      c.build(new Chart(app, 'test'));
+    } catch (e) {
+      // Props a construct cannot be built from: nothing is emitted to compare.
+      if (e instanceof PropsError) return;
+      throw e;
+    }
     const objects: { obj: any; set: SchemaSet; schema: 'kserve' | 'knative' }[] = [];
+    // A patch that does not apply leaves no object to compare (the value-shape case).
+    const json = (o: ApiObject) => { try { return o.toJson(); } catch { return undefined; } };
     for (const x of app.node.findAll()) {
+      if (x instanceof InferenceService && json(x.resource) === undefined) continue;
       if (x instanceof InferenceService) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor, x.knativeVersion.minor), schema: 'kserve' });
       if (x instanceof MessageDumper && x.deploymentMode === DeploymentMode.KNATIVE) objects.push({ obj: x.resource.toJson(), set: schemaSetFor(x.kserveVersion.minor, x.knativeVersion.minor), schema: 'knative' });
     }
