@@ -174,14 +174,23 @@ function checkMountPaths(out: FindingList, field: string, mounts: unknown, knati
   });
 }
 
+/**
+ * The entries of a list as records, whatever a patch put there: not a list is none, an entry
+ * that is not an object is an empty one (the schema check reports both).
+ */
+function items(v: unknown): Json[] {
+  return Array.isArray(v) ? v.map(x => (isRecord(x) ? x : {})) : [];
+}
+
 /** A plain JSON object (not an array, not null). */
 function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Label-like maps (labels, nodeSelector): qualified-name keys, label values (apimachinery validation.go:42-71, :166-175). */
-function checkLabelMap(out: FindingList, field: string, map: unknown, scope: IConstruct): void {
-  if (map === undefined) return;
+function checkLabelMap(out: FindingList, field: string, map: unknown, scope: IConstruct, present = false): void {
+  // A key a patch set to undefined is still written (as null), which the API server rejects.
+  if (map === undefined && !present) return;
   if (!isRecord(map)) {
     out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
     return;
@@ -195,8 +204,8 @@ function checkLabelMap(out: FindingList, field: string, map: unknown, scope: ICo
 }
 
 /** Annotation keys (qualified names, case-insensitive) and string values. */
-function checkAnnotationKeys(out: FindingList, field: string, map: unknown, scope: IConstruct): void {
-  if (map === undefined) return;
+function checkAnnotationKeys(out: FindingList, field: string, map: unknown, scope: IConstruct, present = false): void {
+  if (map === undefined && !present) return;
   if (!isRecord(map)) {
     out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
     return;
@@ -212,7 +221,7 @@ function checkAnnotationKeys(out: FindingList, field: string, map: unknown, scop
 function checkPod(out: FindingList, pod: Json, base: string, containers: ContainerAt[], knativeVersion: KnativeVersion | undefined, scope: IConstruct): void {
   const knative = knativeVersion !== undefined;
   const serving = containers.filter(x => !x.init);
-  const ports = serving.flatMap(x => (x.c.ports ?? []).map((p: Json, i: number) => ({ p, field: `${x.field}.ports[${i}]` })));
+  const ports = serving.flatMap(x => items(x.c.ports).map((p: Json, i: number) => ({ p, field: `${x.field}.ports[${i}]` })));
   if (ports.length > 1) {
     out.add(RULES.KNATIVE_PORTS, `${base} ports`, ports.map(p => p.p.containerPort), 'must be at most one container port across the component: Knative routes to a single port',
       { scope, fix: 'serve REST on 8080 without a port, or gRPC on one port named h2c' });
@@ -242,7 +251,7 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
       }
     }
     if (c.name === 'queue-proxy') out.add(RULES.KNATIVE_RESERVED, `${field}.name`, c.name, 'must not be queue-proxy: Knative adds a container of that name', { scope });
-    (c.env ?? []).forEach((e: Json, i: number) => {
+    items(c.env).forEach((e: Json, i: number) => {
       const at = `${field}.env[${i}]`;
       if (KNATIVE_RESERVED_ENV.includes(e.name)) {
         out.add(RULES.KNATIVE_RESERVED, `${at}.name`, e.name, `must not be one of ${KNATIVE_RESERVED_ENV.join(', ')}: Knative sets them`, { scope });
@@ -258,7 +267,7 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
     for (const [key, flag] of Object.entries(POD_FEATURE_FLAGS)) {
       if (pod[key] !== undefined) featureFlag(out, `${base}.${key}`, pod[key], flag, scope);
     }
-    (pod.volumes ?? []).forEach((v: Json, i: number) => {
+    items(pod.volumes).forEach((v: Json, i: number) => {
       if (v.persistentVolumeClaim) featureFlag(out, `${base}.volumes[${i}]`, v.name, 'kubernetes.podspec-persistent-volume-claim', scope);
       if (v.hostPath) featureFlag(out, `${base}.volumes[${i}]`, v.name, 'kubernetes.podspec-volumes-hostpath', scope);
     });
@@ -470,11 +479,11 @@ function checkKnativeAutoscaling(out: FindingList, field: string, annotations: J
 function checkAutoScaling(out: FindingList, base: string, spec: Json, cls: string, version: KServeVersion, scope: IConstruct): void {
   for (const key of ['autoScaling', 'scaleMetricType']) {
     if (spec[key] !== undefined && !version.isAtLeast(KServeVersion.V0_15)) {
-      const value = key === 'autoScaling' ? (spec.autoScaling?.metrics ?? []).map((m: Json) => m.type).join(', ') : spec[key];
+      const value = key === 'autoScaling' ? items(spec.autoScaling?.metrics).map((m: Json) => m.type).join(', ') : spec[key];
       out.add(RULES.AUTOSCALING_METRICS, `${base}.${key}`, value, `needs KServe 0.15 or newer (target is ${version})`, { scope });
     }
   }
-  const metrics: Json[] = spec.autoScaling?.metrics ?? [];
+  const metrics: Json[] = items(spec.autoScaling?.metrics);
   metrics.forEach((m, i) => {
     const at = `${base}.autoScaling.metrics[${i}]`;
     if (cls !== 'keda') {
@@ -621,11 +630,11 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
   // Containers.
   const containers: ContainerAt[] = [];
   if (role === 'predictor' && spec.model) containers.push({ c: spec.model, field: `${base}.model` });
-  (spec.containers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.containers[${i}]` }));
-  (spec.initContainers ?? []).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.initContainers[${i}]`, init: true }));
+  items(spec.containers).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.containers[${i}]` }));
+  items(spec.initContainers).forEach((c: Json, i: number) => containers.push({ c, field: `${base}.initContainers[${i}]`, init: true }));
   checkPod(out, spec, base, containers, knative ? ctx.knative : undefined, scope);
   for (const { c, field } of containers) {
-    (c.env ?? []).forEach((e: Json, i: number) => {
+    items(c.env).forEach((e: Json, i: number) => {
       if (e.name === 'PYTHONPATH') {
         out.add(RULES.PYTHONPATH, `${field}.env[${i}].name`, e.name, 'must not be set: KServe 0.18+ rejects it', { scope, fix: 'bake the path into the image' });
       }
@@ -636,7 +645,7 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
 
 /** `spec.canary[]` (KServe 0.20, §3.1 V15), and each canary predictor like a predictor. */
 function checkCanaries(out: FindingList, spec: Json, annotations: Json, ctx: IsvcCheckContext, grpc: boolean): void {
-  const canaries: Json[] | undefined = spec.canary;
+  const canaries: Json[] | undefined = spec.canary === undefined ? undefined : items(spec.canary);
   if (canaries === undefined) return;
   const scopeOf = (i: number) => ctx.canaries[i] ?? ctx.isvc;
   if (ctx.mode === DeploymentMode.KNATIVE) {
@@ -693,8 +702,9 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     out.add(RULES.ANNOTATIONS, 'metadata.annotations["serving.kserve.io/deploymentMode"]', modeValue, `must be ${expectedMode} for ${mode} mode on KServe ${version}`, { scope: ctx.isvc, fix: 'set deploymentMode on the construct instead of patching the annotation' });
   }
   checkAnnotations(out, 'metadata.annotations', annotations, ctx.isvc, 'isvc');
-  checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, ctx.isvc);
-  checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, ctx.isvc);
+  const has = (key: string) => isRecord(obj.metadata) && key in obj.metadata;
+  checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, ctx.isvc, has('annotations'));
+  checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, ctx.isvc, has('labels'));
   const cls = annotations['serving.kserve.io/autoscalerClass'];
   if (cls !== undefined && !autoscalerClasses(version).includes(cls)) {
     out.add(RULES.AUTOSCALER_CLASS, 'metadata.annotations["serving.kserve.io/autoscalerClass"]', cls, `must be one of ${autoscalerClasses(version).join(', ')} on KServe ${version}`, { scope: ctx.isvc });
@@ -707,15 +717,15 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     out.add(RULES.CONTROL_PLANE_NAMESPACE, 'metadata.namespace', 'kserve', 'is labeled control-plane by KServe\'s install: its pods get no storage initializer and no logger agent', { scope: ctx.isvc, fix: 'use a namespace of your own' });
   }
 
-  const spec: Json = obj.spec ?? {};
-  const predictor: Json = spec.predictor ?? {};
+  const spec: Json = isRecord(obj.spec) ? obj.spec : {};
+  const predictor: Json = isRecord(spec.predictor) ? spec.predictor : {};
   const pScope = ctx.predictor;
 
   // Exactly one implementation (V10), no model.name (V7), Triton model (§6).
   for (const key of FRAMEWORK_KEYS) {
     if (predictor[key] !== undefined) out.add(RULES.PREDICTOR_IMPLEMENTATION, `spec.predictor.${key}`, key, 'must not be set beside model: a predictor has exactly one implementation', { scope: pScope });
   }
-  const extra: Json[] = predictor.containers ?? [];
+  const extra: Json[] = items(predictor.containers);
   if (version.isAtLeast(KServeVersion.V0_15)) {
     extra.forEach((c, i) => {
       if (c.name === 'kserve-container') out.add(RULES.PREDICTOR_IMPLEMENTATION, `spec.predictor.containers[${i}].name`, c.name, 'must not be kserve-container beside model: that makes a second implementation', { scope: pScope });
@@ -756,12 +766,12 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     }
   }
   // Storage URIs (V8).
-  for (const [role, component] of [['predictor', predictor], ['transformer', spec.transformer]] as const) {
-    const uris: Json[] | undefined = component?.storageUris;
+  for (const [role, component] of [['predictor', predictor], ['transformer', isRecord(spec.transformer) ? spec.transformer : undefined]] as const) {
+    const uris: Json[] | undefined = component?.storageUris === undefined ? undefined : items(component.storageUris);
     if (uris === undefined) continue;
     const scope = role === 'predictor' ? pScope : ctx.transformer ?? ctx.isvc;
     if (!version.isAtLeast(KServeVersion.V0_16)) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris`, uris.length, `needs KServe 0.16 or newer (target is ${version})`, { scope });
-    const single = role === 'predictor' ? model?.storageUri : (component.containers ?? []).some((c: Json) => (c.env ?? []).some((e: Json) => e.name === 'STORAGE_URI'));
+    const single = role === 'predictor' ? model?.storageUri : items(component?.containers).some((c: Json) => items(c.env).some((e: Json) => e.name === 'STORAGE_URI'));
     if (single) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris`, uris.length, 'must not be combined with a single storage URI', { scope });
     uris.forEach((u, i) => {
       if (!u.uri) out.add(RULES.STORAGE_URIS, `spec.${role}.storageUris[${i}].uri`, u.uri, 'must not be empty', { scope });
@@ -773,7 +783,7 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
   }
   // Collocated transformer (V6).
   extra.forEach((c, i) => {
-    if (c.name === 'transformer-container' && (c.env ?? []).some((e: Json) => e.name === 'STORAGE_URI')) {
+    if (c.name === 'transformer-container' && items(c.env).some((e: Json) => e.name === 'STORAGE_URI')) {
       out.add(RULES.COLLOCATED_TRANSFORMER, `spec.predictor.containers[${i}].env`, 'STORAGE_URI', 'must not be set on transformer-container', { scope: pScope });
     }
   });
@@ -781,16 +791,16 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
   if (mode === DeploymentMode.KNATIVE) checkKnativeAutoscaling(out, 'metadata.annotations', annotations, ctx.isvc);
   checkCanaries(out, spec, annotations, ctx, info.grpc);
 
-  const transformer: Json | undefined = spec.transformer;
+  const transformer: Json | undefined = spec.transformer === undefined ? undefined : isRecord(spec.transformer) ? spec.transformer : {};
   if (transformer) {
     const tScope = ctx.transformer ?? ctx.isvc;
-    const containers: Json[] = transformer.containers ?? [];
+    const containers: Json[] = items(transformer.containers);
     if (containers.length === 0) {
       out.add(RULES.TRANSFORMER_CONTAINERS, 'spec.transformer.containers', containers, 'must have at least one container', { scope: tScope });
     } else if (containers[0].name !== 'kserve-container') {
       out.add(RULES.TRANSFORMER_CONTAINERS, 'spec.transformer.containers[0].name', containers[0].name, 'must be kserve-container: KServe renames it otherwise and GitOps shows a diff', { scope: tScope });
     }
-    containers.forEach((c, i) => (c.env ?? []).forEach((e: Json, j: number) => {
+    containers.forEach((c, i) => items(c.env).forEach((e: Json, j: number) => {
       if (e.name === 'STORAGE_URI' && typeof e.value === 'string') checkStorageUri(out, `spec.transformer.containers[${i}].env[${j}].value`, e.value, version, tScope);
     }));
     checkComponent(out, transformer, 'spec.transformer', tScope, annotations, ctx, false);
@@ -839,8 +849,8 @@ function checkTemplate(out: FindingList, obj: Json, knative: KnativeVersion | un
   const pod: Json = obj.spec?.template?.spec ?? {};
   const base = 'spec.template.spec';
   const containers: ContainerAt[] = [
-    ...(pod.containers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
-    ...(pod.initContainers ?? []).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
+    ...items(pod.containers).map((c: Json, i: number) => ({ c, field: `${base}.containers[${i}]` })),
+    ...items(pod.initContainers).map((c: Json, i: number) => ({ c, field: `${base}.initContainers[${i}]`, init: true })),
   ];
   checkPod(out, pod, base, containers, knative, scope);
   for (const { c, field } of containers) checkImage(out, `${field}.image`, c.image, scope);

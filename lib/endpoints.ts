@@ -87,12 +87,14 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
     const object = `${isvc.name}-${wiring.canary.name}-predictor`;
     components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, reaches: 'canary, in-cluster only', inferPath, exampleFile: predictorExample });
   }
+  // KServe tags the latest revision with tag routing, and the previous one whenever a canary
+  // splits traffic (kserve v0.20.0 reconcilers/knative/ksvc_reconciler.go:134-152).
+  const predictor = isvc.predictorServiceName;
   if (knative && isvc.tagRouting) {
-    const predictor = isvc.predictorServiceName;
     components.push({ role: 'latest revision', host: `latest-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'latest predictor revision', inferPath, exampleFile: predictorExample });
-    if (wiring.candidatePercent !== undefined) {
-      components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'previous predictor revision', inferPath, exampleFile: predictorExample });
-    }
+  }
+  if (knative && wiring.candidatePercent !== undefined && wiring.candidatePercent < 100) {
+    components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'previous predictor revision', inferPath, exampleFile: predictorExample });
   }
   const top = { host: topHost, internalUrl: knative ? isvc.internalUrl : components[0].internalUrl };
   const entry: ComponentEndpoint = { role: 'InferenceService', ...top, reaches: isvc.transformer ? 'transformer, then predictor' : 'predictor', inferPath, exampleFile: examples.entry?.file };
@@ -282,7 +284,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
     const pods = isvc._wiring.canary.minReplicas ?? 1;
     notes.push(`The canary \`${isvc._wiring.canary.name}\` is a dark launch: on KServe ${isvc.kserveVersion} in Standard mode \`trafficPercent\` (${isvc._wiring.canaryTrafficPercent} %) only sizes it, and the Ingress and the transformer send every request to the stable predictor. It runs ${pods} pod${pods === 1 ? '' : 's'} and answers in-cluster at \`${canary.internalUrl}\` (below); it gets no client traffic.`);
   }
-  if (knative && isvc.tagRouting) notes.push('Tag hosts (`latest-`, `prev-`) follow Knative\'s default `tag-template`.');
+  if (knative && (isvc.tagRouting || e.components.some(c => c.role === 'previous revision'))) notes.push('Tag hosts (`latest-`, `prev-`) follow Knative\'s default `tag-template`.');
   if (!e.entry.exampleFile) {
     notes.push(`No example request: give ${isvc.transformer ? 'the transformer' : 'the predictor'} a \`signature\` to generate \`example_inputs/${isvc.name}.json\`.`);
   }

@@ -216,6 +216,10 @@ export interface InferenceServiceChartProps extends ChartProps {
   readonly networkPolicies?: NetworkPoliciesOptions;
 }
 
+function isStringMap(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(x => typeof x === 'string');
+}
+
 /**
  * The first chart beside `chart` (a sibling in the construct tree) for which `has` is truthy:
  * charts of one app share the objects they define alike, so that one output folder holds each
@@ -256,7 +260,8 @@ export class InferenceServiceChart extends Chart {
   public readonly _credentialsKey?: string;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
-    super(scope, id, { ...props, namespace: props.namespace ?? 'default' });
+    // Only a string reaches cdk8s: a namespace of another type is reported by the props check below.
+    super(scope, id, { ...props, labels: isStringMap(props?.labels) ? props.labels : undefined, namespace: typeof props?.namespace === 'string' ? props.namespace : 'default' });
     props = checkedProps(this, 'InferenceServiceChartProps', props);
     const name = props.name ?? id;
     const kserveVersion = props.kserveVersion;

@@ -300,6 +300,12 @@ export class InferenceService extends Construct {
       transformerLogger: transformer?.logger,
       predictorLogsRequestId: (predictor.json.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
     };
+    // The gateway is a Service: a DNS-1035 name in a namespace (a DNS label); ENDPOINTS.md's kubectl commands name both.
+    const gatewayNamespace = dnsLabelExpectation(this.ingressGateway.namespace);
+    if (gatewayNamespace) out.add(RULES.OBJECT_NAME, 'ingressGateway namespace', this.ingressGateway.namespace, gatewayNamespace);
+    if (!(DNS_1035_LABEL.test(this.ingressGateway.serviceName) && this.ingressGateway.serviceName.length <= 63)) {
+      out.add(RULES.OBJECT_NAME, 'ingressGateway service name', this.ingressGateway.serviceName, 'must be a Service name: at most 63 lowercase letters, digits and \'-\', starting with a letter');
+    }
     if (this.ingressDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(this.ingressDomain)) {
       out.add(RULES.OBJECT_NAME, 'ingressDomain', this.ingressDomain, 'must be a DNS name such as example.com or ml.example.org');
     }
@@ -367,6 +373,20 @@ export class InferenceService extends Construct {
     const service = `${this.name}-${component}`;
     if (service.length > 63) {
       out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - component.length - 1} characters (it has ${this.name.length}): KServe creates the Knative Service ${JSON.stringify(service)}, which must fit a 63-character DNS label`);
+    } else if (this.deploymentMode === DeploymentMode.KNATIVE) {
+      // Knative's tag routes get hosts `<tag>-<Knative Service>.<ns>.<domain>` (default tag-template):
+      // `latest` on every component with tag routing, `prev` on the predictor while a canary splits
+      // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/knative/ksvc_reconciler.go:134-152).
+      const tags: [string, string, string][] = [];
+      if (this.tagRouting) tags.push(['latest', service, 'tagRouting']);
+      const split = this.rollout !== undefined && this.rollout.stage.kind !== 'promoted' && (this.rollout.stage.candidatePercent ?? 0) < 100;
+      if (split) tags.push(['prev', `${this.name}-predictor`, 'the canary']);
+      for (const [tag, ksvc, why] of tags) {
+        const host = `${tag}-${ksvc}`;
+        if (host.length > 63) {
+          out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - (host.length - this.name.length)} characters (it has ${this.name.length}): with ${why}, Knative gives ${JSON.stringify(ksvc)} the host label ${JSON.stringify(host)}, which must fit 63 characters`);
+        }
+      }
     }
     // Standard mode: pod label `isvc.<object>` and host label `<object>-<namespace>` (kserve#4807),
     // where a named predictor's object is `<name>-<predictor name>-predictor`.

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import {
-  ALL_RULES, ArgoCdApplication, AzureBlobCreds, ContainerSecurity, ImageDigests, InferenceServiceNetworkPolicies, FluxGitRepository, FluxKustomization, V2Datatype, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
+  ALL_RULES, ArgoCdApplication, IngressGateway, AzureBlobCreds, ContainerSecurity, ImageDigests, InferenceServiceNetworkPolicies, FluxGitRepository, FluxKustomization, V2Datatype, formatFinding, AzureCredentials, Cpu, DeploymentMode, EnvValue, InferenceService, InferenceServiceChart,
   InferenceServiceProps, MessageDumperProps, KnativeScaling, KnativeVersion, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
@@ -76,6 +76,16 @@ const ERRORS: Case[] = [
   { when: '<name>-transformer would exceed 63 characters in Knative mode', rule: 'name-length',
     build: c => model(c, { isvc: { name: 'a'.repeat(52) }, transformer: true }),
     line: `test/isvc: error [name-length] name ("${'a'.repeat(52)}") must be at most 51 characters (it has 52): KServe creates the Knative Service "${'a'.repeat(52)}-transformer", which must fit a 63-character DNS label` },
+  { when: 'the ingress gateway namespace cannot be a namespace', rule: 'object-name',
+    build: c => model(c, { isvc: { ingressGateway: IngressGateway.service('Kourier System', 'kourier') } }),
+    line: 'test/isvc: error [object-name] ingressGateway namespace ("Kourier System") must be a DNS label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit' },
+  // kserve v0.20.0 reconcilers/knative/ksvc_reconciler.go:134-152: latest- with tag routing, prev- while a canary splits.
+  { when: 'tag routing would give the transformer the host label latest-<name>-transformer over 63 characters', rule: 'name-length',
+    build: c => model(c, { isvc: { name: 'a'.repeat(45), tagRouting: true }, transformer: true }),
+    line: `test/isvc: error [name-length] name ("${'a'.repeat(45)}") must be at most 44 characters (it has 45): with tagRouting, Knative gives "${'a'.repeat(45)}-transformer" the host label "latest-${'a'.repeat(45)}-transformer", which must fit 63 characters` },
+  { when: 'a Knative canary would give the previous revision the host label prev-<name>-predictor over 63 characters', rule: 'name-length',
+    build: c => model(c, { isvc: { name: 'a'.repeat(50) }, rollout: { stage: RolloutStage.canary(10) } }),
+    line: `test/isvc: error [name-length] name ("${'a'.repeat(50)}") must be at most 48 characters (it has 50): with the canary, Knative gives "${'a'.repeat(50)}-predictor" the host label "prev-${'a'.repeat(50)}-predictor", which must fit 63 characters` },
   { when: 'the Standard-mode pod label isvc.<name>-transformer would exceed 63 characters', rule: 'name-length-standard',
     build: c => model(c, { isvc: { name: 'a'.repeat(47), ...standard, namespace: 'ns' }, transformer: true, predictor: { maxReplicas: 2 } }),
     line: `test/isvc: error [name-length-standard] name ("${'a'.repeat(47)}") must be at most 46 characters (it has 47): the pod label "isvc.${'a'.repeat(47)}-transformer" must fit 63 characters` },
@@ -354,6 +364,15 @@ const ERRORS: Case[] = [
   { when: 'a JSON patch replaces a path the object does not have', rule: 'value-shape',
     build: c => model(c, { patch: [JsonPatch.replace('/spec/does/not/exist', 1)] }),
     line: 'test/isvc: error [value-shape] JSON patch ("TypeError: Cannot read properties of undefined (reading \'not\')") must apply to the object: a patch path that does not exist, or a wrong index; fix: patch a path the emitted object has (npm run synth without the patch, and look at dist/)' },
+
+  // Found by the property-based test: a patch that sets a key to undefined is written as null.
+  { when: 'a patch sets the InferenceService labels to undefined (written as labels: null)', rule: 'metadata-syntax',
+    build: c => model(c, { patch: [JsonPatch.add('/metadata/labels', undefined)] }),
+    line: 'test/isvc: error [metadata-syntax] metadata.labels (not set) must be an object of key to string value' },
+  // Before: "(c.env ?? []).forEach is not a function" escaped the checks; now the schema says what is wrong.
+  { when: 'a patch makes a container env an object', rule: 'schema',
+    build: c => model(c, { patch: [JsonPatch.add('/spec/predictor/model/env', { LOG_LEVEL: 'debug' })] }),
+    line: 'test/predictor: error [schema] spec.predictor.model.env ({"LOG_LEVEL":"debug"}) must be of type array (InferenceService schema of KServe 0.20.0)' },
 
   // ---- Objects of one identity in one folder (kubectl kustomize: "may not add resource with an already registered id")
   { when: 'two message dumpers of one name and namespace differ', rule: 'object-identity',
