@@ -533,8 +533,27 @@ export function main(apps: AppBuilder | Record<string, AppBuilder>, options: Syn
   }
 }
 
+/**
+ * Warning lines as printed: the same warning on more than three constructs (every predictor of a
+ * 1000-model fleet on nvcr.io) is one line, `<first path> and N more: <warning>`.
+ */
+export function compactWarningLines(lines: string[]): string[] {
+  const byText = new Map<string, string[]>();
+  for (const line of lines) {
+    const m = /^((?:[a-z0-9-]+(?:, [a-z0-9-]+)*: )?)(\S+): ((?:warning|error) \[.*)$/.exec(line);
+    const key = m ? `${m[1]}\u0000${m[3]}` : line;
+    byText.set(key, [...byText.get(key) ?? [], line]);
+  }
+  return [...byText].flatMap(([key, group]) => {
+    if (group.length <= 3 || !key.includes('\u0000')) return group;
+    const [folders, text] = key.split('\u0000');
+    const first = /^(?:[a-z0-9-]+(?:, [a-z0-9-]+)*: )?(\S+):/.exec(group[0])![1];
+    return [`${folders}${first} and ${group.length - 1} more: ${text}`];
+  });
+}
+
 function printWarnings(lines: string[]): void {
   if (lines.length === 0) return;
-  for (const w of lines) process.stderr.write(`${w}\n`);
+  for (const w of compactWarningLines(lines)) process.stderr.write(`${w}\n`);
   process.stderr.write(`${lines.length} warning${lines.length === 1 ? '' : 's'}: fix, or Validation.suppress(scope, ruleId, reason); --strict fails on warnings\n`);
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { inspect } from 'util';
 import { App, AppProps, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AzureCredentials, checkDirectory, DeploymentMode, Validation, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
+import { AzureCredentials, checkDirectory, compactWarningLines, DeploymentMode, Validation, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
 import { defaultResultsDir } from '../lib/_output';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
@@ -345,6 +345,22 @@ describe('library use: warnings printed, errors and findings as plain data', () 
       spy.mockRestore();
       process.env.CDK8S_KSERVE_QUIET = quiet;
     }
+  });
+
+  test('the same warning on many constructs is printed as one line', () => {
+    const fleet = (props: AppProps) => {
+      const app = new App(props);
+      for (let i = 0; i < 5; i++) new InferenceServiceChart(app, `m${i}`, { modelUri: `pvc://m/${i}` });
+      return app;
+    };
+    const result = synthToDirectory(fleet, path.join(tmp(), 'dist'), { printWarnings: false });
+    expect(result.warningLines).toHaveLength(5);
+    const printed = compactWarningLines(result.warningLines);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(/^m0\/predictor and 4 more: warning \[ngc-tag-resolution\] /);
+    // Three or fewer stay as they are; lines of environment folders keep their folders.
+    expect(compactWarningLines(result.warningLines.slice(0, 3))).toEqual(result.warningLines.slice(0, 3));
+    expect(compactWarningLines(result.warningLines.map(l => `dev, prod: ${l}`))[0]).toMatch(/^dev, prod: m0\/predictor and 4 more: warning/);
   });
 
   test('findings and a SynthError serialize to plain data; console.log shows the message, not the construct tree', () => {
