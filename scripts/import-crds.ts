@@ -19,9 +19,10 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { compactSchema, strictCrdSchema } from './crd-schema';
+import { crdsDir } from './crds';
 
 const root = path.resolve(__dirname, '..');
-const crds = path.resolve(root, '..', 'shared', 'crds');
+const crds = crdsDir();
 const out = path.join(root, 'imports');
 
 /** Fields of `predictor` / `transformer` shared by every component (component extension + pod spec). */

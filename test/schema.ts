@@ -15,10 +15,12 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as YAML from 'yaml';
 import { strictCrdSchema } from '../scripts/crd-schema';
+import { crdsDir } from '../scripts/crds';
 
 export { strictCrdSchema };
 
-export const CRDS = path.resolve(__dirname, '..', '..', 'shared', 'crds');
+/** The CRD folder: CDK8S_KSERVE_CRDS, else ../shared/crds (test/global-setup.ts fails at once when it is incomplete). */
+export const CRDS = crdsDir();
 
 /** Which schema files an object is checked against: folders of ../shared/crds. */
 export interface SchemaSet {
