@@ -187,34 +187,33 @@ function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Label-like maps (labels, nodeSelector): qualified-name keys, label values (apimachinery validation.go:42-71, :166-175). */
-function checkLabelMap(out: FindingList, field: string, map: unknown, scope: IConstruct, present = false): void {
-  // A key a patch set to undefined is still written (as null), which the API server rejects.
+/**
+ * A map of string keys to string values with Kubernetes' syntax for its keys and values. A key
+ * a patch set to undefined is still written (as null), which the API server rejects.
+ */
+function checkStringMap(out: FindingList, field: string, map: unknown, scope: IConstruct, present: boolean,
+  keyProblem: (key: string) => string | undefined, valueProblem: (value: unknown) => string | undefined): void {
   if (map === undefined && !present) return;
   if (!isRecord(map)) {
     out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
     return;
   }
   for (const [key, value] of Object.entries(map)) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) out.add(RULES.METADATA_SYNTAX, `${field} key`, key, keyProblem, { scope });
-    const valueProblem = labelValueProblem(value);
-    if (valueProblem) out.add(RULES.METADATA_SYNTAX, `${field}["${key}"]`, value, valueProblem, { scope });
+    const k = keyProblem(key);
+    if (k) out.add(RULES.METADATA_SYNTAX, `${field} key`, key, k, { scope });
+    const v = valueProblem(value);
+    if (v) out.add(RULES.METADATA_SYNTAX, `${field}["${key}"]`, value, v, { scope });
   }
+}
+
+/** Label-like maps (labels, nodeSelector): qualified-name keys, label values (apimachinery validation.go:42-71, :166-175). */
+function checkLabelMap(out: FindingList, field: string, map: unknown, scope: IConstruct, present = false): void {
+  checkStringMap(out, field, map, scope, present, labelKeyProblem, labelValueProblem);
 }
 
 /** Annotation keys (qualified names, case-insensitive) and string values. */
 function checkAnnotationKeys(out: FindingList, field: string, map: unknown, scope: IConstruct, present = false): void {
-  if (map === undefined && !present) return;
-  if (!isRecord(map)) {
-    out.add(RULES.METADATA_SYNTAX, field, map, 'must be an object of key to string value', { scope });
-    return;
-  }
-  for (const [key, value] of Object.entries(map)) {
-    const keyProblem = annotationKeyProblem(key);
-    if (keyProblem) out.add(RULES.METADATA_SYNTAX, `${field} key`, key, keyProblem, { scope });
-    if (typeof value !== 'string') out.add(RULES.METADATA_SYNTAX, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)', { scope });
-  }
+  checkStringMap(out, field, map, scope, present, annotationKeyProblem, v => (typeof v === 'string' ? undefined : 'must be a string (quote numbers and booleans)'));
 }
 
 /** The checks every pod-like spec gets: containers, ports, env, resources, images, feature-gated fields. */
