@@ -71,7 +71,7 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
   const knative = isvc.deploymentMode === DeploymentMode.KNATIVE;
   const predictorExample = isvc.transformer ? examples.predictor?.file : examples.entry?.file;
   // The top-level host routes to the transformer if there is one, else the predictor.
-  const topHost = knative ? `${isvc.name}.${isvc.namespace}.${isvc.ingressDomain}` : `${isvc.name}-${isvc.namespace}.${isvc.ingressDomain}`;
+  const topHost = hostOf(isvc, isvc.name).host;
   const components: ComponentEndpoint[] = [];
   if (isvc.transformer) {
     const own = hostOf(isvc, isvc.transformerServiceName);

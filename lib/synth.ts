@@ -194,7 +194,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
     // Files the folder has that synth did not write (load test results, notes) are kept: copied
     // into the new folder, unless synth now writes a file of the same name.
     const written = listFiles(staging);
-    const kept = foreignFiles(target, written.length > 0 ? yamlExtensionOf(built[0].app) : undefined);
+    const kept = foreignFiles(target, built[0]?.app.outputFileExtension);
     const clashes = kept.filter(f => written.includes(f));
     if (clashes.length > 0) {
       throw new SynthError(clashes.map(f => `${path.join(outdir, f)}: error [output] file was not written by cdk8s-kserve, and synth would overwrite it; fix: move it out of ${outdir}`), [], warnings, warningLines);
@@ -357,11 +357,6 @@ function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
     files.set(chart, name);
   });
   return files;
-}
-
-/** The chart file extension an app writes. */
-function yamlExtensionOf(app: App): string {
-  return app.outputFileExtension;
 }
 
 /**
