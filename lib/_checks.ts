@@ -235,12 +235,6 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
     }
   }
   for (const { c, field } of containers) {
-    if (Array.isArray(c.env)) {
-      c.env.forEach((e: unknown, i: number) => {
-        const problem = envNameProblem((e as Json | null)?.name);
-        if (problem) out.add(RULES.ENV, `${field}.env[${i}].name`, (e as Json | null)?.name, problem, { scope });
-      });
-    }
     for (const side of ['requests', 'limits']) {
       const values = c.resources?.[side];
       if (!isRecord(values)) continue;
@@ -252,6 +246,8 @@ function checkPod(out: FindingList, pod: Json, base: string, containers: Contain
     if (c.name === 'queue-proxy') out.add(RULES.KNATIVE_RESERVED, `${field}.name`, c.name, 'must not be queue-proxy: Knative adds a container of that name', { scope });
     items(c.env).forEach((e: Json, i: number) => {
       const at = `${field}.env[${i}]`;
+      const nameProblem = envNameProblem(e.name);
+      if (nameProblem) out.add(RULES.ENV, `${at}.name`, e.name, nameProblem, { scope });
       if (KNATIVE_RESERVED_ENV.includes(e.name)) {
         out.add(RULES.KNATIVE_RESERVED, `${at}.name`, e.name, `must not be one of ${KNATIVE_RESERVED_ENV.join(', ')}: Knative sets them`, { scope });
       }
