@@ -801,11 +801,9 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     checkComponent(out, transformer, 'spec.transformer', tScope, annotations, ctx, false);
   }
 
-  // The CRD schema, for everything including JSON-patched fields; a field a rule above already
-  // reported (autoScaling before 0.15, storageUris before 0.16) is not reported again.
-  const reported = new Set(out.findings.map(f => f.field));
+  // The CRD schema, for everything including JSON-patched fields (a field a rule above reports
+  // is not reported twice: see onePerCause in validation.ts).
   for (const v of isvcSchemaViolations(spec, version)) {
-    if (reported.has(v.field)) continue;
     const canary = /^spec\.canary\[(\d+)\]/.exec(v.field);
     const scope = v.field.startsWith('spec.predictor') ? pScope : v.field.startsWith('spec.transformer') ? ctx.transformer ?? ctx.isvc
       : canary ? ctx.canaries[Number(canary[1])] ?? ctx.isvc : ctx.isvc;

@@ -93,6 +93,18 @@ export class FindingList {
 type Checker = () => Finding[];
 
 /**
+ * One cause, one line: a prop of the wrong type is not reported again by the rule that reads
+ * it, and a field that a rule reports (autoScaling before 0.15) is not reported again by the
+ * schema check. Findings are the same cause when they name the same construct and field.
+ */
+function onePerCause(findings: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.path}\u0000${f.field}`;
+  const props = new Set(findings.filter(f => f.rule === RULES.PROPS).map(key));
+  const ruled = new Set(findings.filter(f => f.rule !== RULES.SCHEMA).map(key));
+  return findings.filter(f => f.rule === RULES.PROPS || (!props.has(key(f)) && (f.rule !== RULES.SCHEMA || !ruled.has(key(f)))));
+}
+
+/**
  * Runs a checker so that no input can crash the synth: a value of an unexpected type that a
  * check did not foresee, or a JSON patch that does not apply, becomes a finding of its construct.
  */
@@ -132,7 +144,7 @@ export function addChecks(scope: IConstruct, checker: Checker): void {
   scope.node.addValidation({
     validate: () => {
       if (collecting) return [];
-      return (checkers.get(scope) ?? []).flatMap(c => runChecker(scope, c))
+      return onePerCause((checkers.get(scope) ?? []).flatMap(c => runChecker(scope, c)))
         .map(applySuppression)
         .filter(f => f.rule.severity === Severity.ERROR && !f.suppressedBecause)
         .map(formatFinding);
@@ -215,9 +227,7 @@ export class Validation {
     } finally {
       collecting = false;
     }
-    // One cause, one line: a prop of the wrong type is not reported again by the rule that reads it.
-    const props = new Set(out.filter(f => f.rule === RULES.PROPS).map(f => `${f.path}\u0000${f.field}`));
-    const kept = out.filter(f => f.rule === RULES.PROPS || !props.has(`${f.path}\u0000${f.field}`));
+    const kept = onePerCause(out);
     // In construct-tree order of the construct each finding belongs to (stable).
     const order = new Map(all.map((c, i) => [c, i]));
     return kept.map((f, i) => ({ f, i })).sort((a, b) => (order.get(a.f.construct) ?? -1) - (order.get(b.f.construct) ?? -1) || a.i - b.i).map(x => x.f);
