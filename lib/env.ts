@@ -43,28 +43,11 @@ function optional(options: EnvKeyOptions): { optional?: boolean } {
 }
 
 /**
- * Renders `env`. A plain string is taken as a literal value (what people write first, and what
- * JavaScript without type checks passes); anything else that is not an `EnvValue` is reported
- * to `problem` with what to write, never a crash.
+ * Renders `env`: a plain string is a literal value, an `EnvValue` reads a key. Values of other
+ * types never get here: the props check (rule `props`) reports and drops them.
  * @internal
  */
-export function renderEnv(env: Record<string, string | EnvValue> | undefined, problem: (field: string, value: unknown, expected: string) => void = () => {}): any[] | undefined {
-  if (env === undefined || env === null) return undefined;
-  if (typeof env !== 'object' || Array.isArray(env)) {
-    problem('env', env, 'must be an object of variable name to value, such as { LOG_LEVEL: \'info\' } or { TOKEN: EnvValue.fromSecretKey(\'hf\', \'token\') }');
-    return undefined;
-  }
-  const out: any[] = [];
-  for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
-    if (value instanceof EnvValue) {
-      out.push(value._toEnvVar(name));
-    } else if (typeof value === 'string') {
-      out.push({ name, value });
-    } else {
-      problem(`env.${name}`, value, typeof value === 'number' || typeof value === 'boolean'
-        ? `must be a string: write ${JSON.stringify(String(value))} (Kubernetes env values are strings)`
-        : 'must be a string or an EnvValue (EnvValue.fromValue, fromSecretKey, fromConfigMapKey)');
-    }
-  }
-  return out.length === 0 ? undefined : out;
+export function renderEnv(env: Record<string, string | EnvValue> | undefined): any[] | undefined {
+  const entries = Object.entries(env ?? {});
+  return entries.length === 0 ? undefined : entries.map(([name, value]) => (typeof value === 'string' ? { name, value } : value._toEnvVar(name)));
 }

@@ -164,7 +164,7 @@ export class PythonTransformer extends InferenceServiceComponent {
         name: 'kserve-container',
         image: pinnedImage(this, props.image, 'image', out),
         args: [...flags, ...(props.args ?? [])],
-        env: withSecurityEnv(renderEnv(props.env, (field, value, expected) => out.add(RULES.ENV, field, value, expected, { scope: this })), security),
+        env: withSecurityEnv(renderEnv(props.env), security),
         resources: {
           requests: quantities(resources.requests, Request.fromString),
           limits: quantities(resources.limits, Limit.fromString),

@@ -227,7 +227,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       runtimeVersion: image ? undefined : props.runtimeVersion,
       storageUri: storage.storageUri,
       args: props.args,
-      env: withSecurityEnv(renderEnv(props.env, (field, value, expected) => out.add(RULES.ENV, field, value, expected, { scope: this })), security),
+      env: withSecurityEnv(renderEnv(props.env), security),
       // Knative exposes one port; for gRPC it must be named h2c (kserve.md §3.3, kserve#1420).
       ports: grpc ? [{ name: 'h2c', containerPort: 9000, protocol: 'TCP' }] : undefined,
       volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
