@@ -176,12 +176,14 @@ export function checkedProps<T>(scope: IConstruct, type: string, props: T): T {
   const problems: PropProblem[] = [];
   const def = DEFINITIONS[type];
   if (!def) return props;
-  const cleaned = (props === undefined || props === null) ? (def.required?.length ? undefined : {}) : walk(props, def, '', problems, true);
+  // No props at all: the defaults, when the construct has no required prop.
+  let cleaned: unknown = props ?? (def.required?.length ? props : {});
   if (props !== undefined && props !== null && !isPlainObject(props)) {
-    problems.length = 0;
     problems.push({ field: 'props', value: props, expected: `must be an object of ${type}`, fatal: true });
+  } else if (props !== undefined && props !== null) {
+    cleaned = walk(props, def, '', problems, true);
   }
-  if (problems.length === 0) return (cleaned ?? props) as T;
+  if (problems.length === 0) return cleaned as T;
   const out = new FindingList(scope, { kserveVersion: KServeVersion.DEFAULT });
   for (const p of problems) out.add(RULES.PROPS, p.field, p.value, p.expected);
   const findings = out.findings;
