@@ -11,14 +11,14 @@ import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
-import { KnativeMetric } from './autoscaling';
-import { AutoscalingAdvice, formatAdvice } from './autoscaling-advice';
-import { LOAD_COMPONENTS, LOAD_TARGETS_FILE, LoadComponent, LoadTargetsDocument, LoadTargetsEntry } from './load-targets';
-import { adviceFromSaturation, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest';
-import { loadTestReport } from './loadtest-report';
-import { PodCount, PodSamplingOptions } from './pod-sampler';
-import { checkInferenceRequest } from './signature';
-import { defaultResultsDir } from './_output';
+import { KnativeMetric } from './contract/knative-metric';
+import { AutoscalingAdvice, formatAdvice } from './loadtest/advice';
+import { LOAD_COMPONENTS, LOAD_TARGETS_FILE, LoadComponent, LoadTargetsDocument, LoadTargetsEntry } from './contract/load-targets';
+import { adviceFromSaturation, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest/runner';
+import { loadTestReport } from './loadtest/report';
+import { PodCount, PodSamplingOptions } from './loadtest/pod-sampler';
+import { checkInferenceRequest } from './contract/signature';
+import { defaultResultsDir } from './contract/output-folder';
 
 /** Where the CLI writes. */
 export interface CliIo {

@@ -1,32 +1,41 @@
-export * from './kserve-version';
-export * from './knative-version';
-export * from './resources';
-export * from './env';
-export * from './logger';
-export * from './autoscaling';
-export * from './autoscaling-advice';
-export * from './component';
-export * from './rollout';
-export * from './signature';
-export * from './model-storage';
-export * from './azure-blob-creds';
-export * from './message-dumper';
-export * from './triton-predictor';
-export * from './python-transformer';
-export * from './inference-service';
-export * from './inference-service-chart';
-export * from './endpoints';
-export * from './jmeter';
-export * from './gitops';
-export * from './gpu-smoke-test';
-export * from './security';
-export * from './image-digests';
-export * from './network-policies';
-export * from './overrides';
-export * from './synth';
-export * from './rules';
-export * from './validation';
-export * from './load-targets';
-export * from './pod-sampler';
-export * from './loadtest';
-export * from './loadtest-report';
+// The `cdk8s-kserve` entry point: constructs, values, validation and synth. The load runner,
+// pod sampler, report and advice are behind `cdk8s-kserve/loadtest` (lib/loadtest/index.ts).
+
+// The target and the vocabulary of findings.
+export * from './core/kserve-version';
+export * from './core/knative-version';
+export * from './core/rules';
+export * from './core/findings';
+
+// What the constructs and the load-testing side agree on.
+export * from './contract/signature';
+export * from './contract/load-targets';
+
+// Values the constructs take.
+export * from './model/resources';
+export * from './model/env';
+export * from './model/logger';
+export * from './model/autoscaling';
+export * from './model/rollout';
+export * from './model/storage';
+export * from './model/security';
+export * from './model/image-digests';
+export * from './model/overrides';
+
+// Credentials, constructs and GitOps objects.
+export * from './azure/credentials';
+export * from './constructs/component';
+export * from './constructs/message-dumper';
+export * from './constructs/triton-predictor';
+export * from './constructs/python-transformer';
+export * from './constructs/inference-service';
+export * from './constructs/inference-service-chart';
+export * from './constructs/network-policies';
+export * from './constructs/gpu-smoke-test';
+export * from './gitops/gitops';
+
+// The synth writer and what it derives beside the manifests.
+export * from './output/endpoints';
+export * from './output/jmeter';
+export * from './output/load-targets';
+export * from './output/synth';

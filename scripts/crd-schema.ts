@@ -60,7 +60,7 @@ export function compactSchema(strict: any): CompactSchema {
     if (node === null || typeof node !== 'object') return;
     if (!Array.isArray(node)) {
       for (const key of Object.keys(node)) {
-        if (!CHECKED_KEYWORDS.has(key)) throw new Error(`schema keyword ${key} is not implemented by lib/_schema.ts`);
+        if (!CHECKED_KEYWORDS.has(key)) throw new Error(`schema keyword ${key} is not implemented by lib/validation/schema.ts`);
       }
       const text = JSON.stringify(node);
       counts.set(text, (counts.get(text) ?? 0) + 1);

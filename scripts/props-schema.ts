@@ -1,5 +1,5 @@
 /**
- * Writes `lib/_props-schema.ts`: the JSON Schema of every construct's props, generated from the
+ * Writes `lib/validation/props-schema.ts`: the JSON Schema of every construct's props, generated from the
  * TypeScript interfaces (ts-json-schema-generator), so that the props can be checked at run time
  * (`npm run synth` runs the app through tsx, which does not type-check) and a fleet file can be
  * validated against the same schema. A test fails when the file is stale.
@@ -11,7 +11,7 @@ import * as path from 'path';
 import { createGenerator } from 'ts-json-schema-generator';
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, 'lib', '_props-schema.ts');
+const OUT = path.join(ROOT, 'lib', 'validation', 'props-schema.ts');
 
 /** The props interface of each construct the library exports. */
 export const PROPS_TYPES = [

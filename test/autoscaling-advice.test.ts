@@ -1,7 +1,7 @@
 /**
  * The autoscaling arithmetic of peers-and-load-testing.md §3.5, on worked examples computed by hand.
  */
-import { adviseAutoscaling, formatAdvice, KnativeMetric } from '../lib';
+import { adviseAutoscaling, formatAdvice, KnativeMetric } from '../lib/loadtest';
 
 describe('adviseAutoscaling', () => {
   test('concurrency: the reference example, 40 rps at p95 120 ms', () => {

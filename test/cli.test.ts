@@ -2,17 +2,15 @@
  * The `cdk8s-kserve infer` and `loadtest` commands against real HTTP servers on 127.0.0.1 (loopback only; every run
  * is bounded in count and time).
  */
-import { execFile, spawn } from 'child_process';
+import { execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { formatAdvice } from '../lib/autoscaling-advice';
-import { InferenceServiceChart } from '../lib/inference-service-chart';
-import { V2Datatype } from '../lib/signature';
-import { synthToDirectory } from '../lib/synth';
+import { InferenceServiceChart, synthToDirectory, V2Datatype } from '../lib';
+import { formatAdvice } from '../lib/loadtest';
 import { runCli } from '../lib/cli';
 import { KubeApiStub, startKubeApiStub } from './kube-api-stub';
 import { closeAll, startV2Server, V2Server } from './v2-server';
@@ -140,6 +138,16 @@ describe('cdk8s-kserve infer', () => {
     expect(ok.stdout).toContain('HTTP 200');
     expect((await run(['infer'])).code).toBe(2);
   }, 30_000);
+
+  test('the CLI loads only lib/cli.ts, lib/loadtest/ and lib/contract/: not cdk8s, the constructs or the CRD schemas', () => {
+    const script = `require('tsx/cjs'); require(${JSON.stringify(path.join(ROOT, 'lib', 'cli.ts'))}); console.log(JSON.stringify(Object.keys(require.cache)));`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }))
+      .map((f: string) => path.relative(ROOT, f));
+    const ours = loaded.filter(f => !f.startsWith('node_modules'));
+    expect(ours).toContain(path.join('lib', 'cli.ts'));
+    expect(ours.filter(f => !/^lib\/(cli\.ts$|loadtest\/|contract\/)/.test(f))).toEqual([]);
+    expect(loaded.filter(f => /^node_modules\/(cdk8s|constructs|cdk8s-plus-27)\//.test(f))).toEqual([]);
+  });
 });
 
 describe('cdk8s-kserve loadtest', () => {

@@ -12,7 +12,7 @@ import {
   AzureCredentials, checkDirectory, checkInferenceRequest, DeploymentMode, endpointsOf, InferenceService, InferenceServiceChart, InferenceServiceChartProps,
   IngressGateway, KServeVersion, mermaidDiagram, RolloutStage, synthToDirectory, V2Datatype,
 } from '../lib';
-import { endpointsSection, EVENTS_WITH_ID, exampleInputsOf } from '../lib/endpoints';
+import { endpointsSection, EVENTS_WITH_ID, exampleInputsOf } from '../lib/output/endpoints';
 import { APPS, buildApp } from '../apps/main';
 import { startV2Server, V2Server } from './v2-server';
 

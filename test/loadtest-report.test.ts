@@ -3,9 +3,7 @@
  * point's pixel position maps back to its value on the chart's axes).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { adviseAutoscaling, formatAdvice } from '../lib/autoscaling-advice';
-import { LoadTestResult, SaturationResult } from '../lib/loadtest';
-import { loadTestReport, ticks } from '../lib/loadtest-report';
+import { adviseAutoscaling, formatAdvice, loadTestReport, LoadTestResult, SaturationResult, ticks } from '../lib/loadtest';
 
 /** A run of 3.1 s: second 1 had no successful response; the 0.1 s tail is too short to plot. */
 function result(overrides: Partial<LoadTestResult> = {}): LoadTestResult {

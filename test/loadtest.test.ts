@@ -9,10 +9,7 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { KnativeMetric } from '../lib/autoscaling';
-import { adviseAutoscaling } from '../lib/autoscaling-advice';
-import { adviceFromSaturation, LoadTestError, percentile, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
-import { countPods, podSampleArgs } from '../lib/pod-sampler';
+import { adviceFromSaturation, adviseAutoscaling, countPods, KnativeMetric, LoadTestError, percentile, podSampleArgs, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
 import { KubeApiStub, startKubeApiStub, StubPod } from './kube-api-stub';
 import { closeAll, Received, startV2Server, V2Server } from './v2-server';
 

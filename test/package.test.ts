@@ -67,6 +67,28 @@ app.synth();
     expect(objects.flatMap(o => schemaErrors(o, schemaSetFor(20)))).toEqual([]);
   });
 
+  test('cdk8s-kserve/loadtest type-checks and loads the runner without cdk8s, the constructs or the CRD schemas', () => {
+    fs.writeFileSync(path.join(scratch, 'load.ts'), `
+import { LoadTargetsDocument, percentile, runLoadTest } from 'cdk8s-kserve/loadtest';
+
+const doc: LoadTargetsDocument = { generatedBy: 'test', inferenceServices: [] };
+const run: typeof runLoadTest = runLoadTest;
+console.log(JSON.stringify({ p50: percentile([1, 2, 3], 50), doc, run: typeof run, loaded: Object.keys(require.cache) }));
+`);
+    fs.writeFileSync(path.join(scratch, 'tsconfig.load.json'), JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2020', module: 'commonjs', types: ['node'] }, files: ['load.ts'],
+    }));
+    execFileSync(process.execPath, [path.join(scratch, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.load.json'], { cwd: scratch });
+    const out = JSON.parse(execFileSync(process.execPath, ['load.js'], { cwd: scratch, encoding: 'utf8' }));
+    expect(out.p50).toBe(2);
+    expect(out.run).toBe('function');
+    const loaded = (out.loaded as string[]).map(f => path.relative(path.join(scratch, 'node_modules'), f));
+    expect(loaded.filter(f => f.startsWith('cdk8s-kserve/build/lib/loadtest/'))).not.toEqual([]);
+    // Only the loadtest folder and the contract it shares with the constructs.
+    expect(loaded.filter(f => f.startsWith('cdk8s-kserve/') && !/^cdk8s-kserve\/build\/lib\/(loadtest|contract)\//.test(f) && f !== 'cdk8s-kserve/package.json')).toEqual([]);
+    expect(loaded.filter(f => /^(cdk8s|constructs|cdk8s-plus-27)\//.test(f))).toEqual([]);
+  });
+
   test('the installed CLI runs a load test from the compiled build (with its undici dependency)', async () => {
     const server = await startV2Server();
     try {

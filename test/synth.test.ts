@@ -6,7 +6,7 @@ import { inspect } from 'util';
 import { App, AppProps, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AzureCredentials, checkDirectory, compactWarningLines, DeploymentMode, Validation, InferenceServiceChart, InferenceServiceChartProps, MessageDumper, synthEnvironments, synthToDirectory, SynthError } from '../lib';
-import { defaultResultsDir } from '../lib/_output';
+import { defaultResultsDir } from '../lib/contract/output-folder';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
 

@@ -12,8 +12,8 @@ import {
   InferenceServiceProps, MessageDumperProps, KnativeScaling, KnativeVersion, KServeVersion, LoggerMode, LoggerSink, MessageDumper, ModelStorage, PythonTransformer,
   PythonTransformerProps, DeploymentStrategy, HpaMetric, KedaMetric, KnativeMetric, RolloutStage, StandardAutoscaler, synthToDirectory, SynthError, TritonPredictor, TritonPredictorProps, TritonProtocol, Validation,
 } from '../lib';
-import { SchemaName, specViolations } from '../lib/_schema';
-import { PropsError } from '../lib/_props';
+import { SchemaName, specViolations } from '../lib/validation/schema';
+import { PropsError } from '../lib/validation/props';
 import { propsSchemaText } from '../scripts/props-schema';
 import { SchemaSet, schemaErrors, schemaSetFor } from './schema';
 import { synth } from './util';
@@ -299,7 +299,7 @@ const ERRORS: Case[] = [
   // ---- Kubernetes syntax of env, labels, annotations, node selectors and resource names
   // (k8s.io/apimachinery v0.32.0 pkg/util/validation/validation.go; kubernetes core validation)
   // Props of the wrong type, as an app run through tsx (no type check) passes them: rule props,
-  // checked against the schema generated from the interfaces (lib/_props-schema.ts).
+  // checked against the schema generated from the interfaces (lib/validation/props-schema.ts).
   { when: 'an env value is a number', rule: 'props',
     build: c => model(c, { transformer: { env: { WORKERS: 4 as unknown as string } } }),
     line: 'test/transformer: error [props] env.WORKERS (4) must be a string or an EnvValue: write "4"' },
@@ -841,8 +841,8 @@ describe('warnings: printed, not fatal, fatal in strict mode', () => {
 });
 
 describe('props schema', () => {
-  test('lib/_props-schema.ts is what scripts/props-schema.ts generates from the props interfaces (run npm run props-schema when it fails)', () => {
-    expect(fs.readFileSync(path.join(__dirname, '..', 'lib', '_props-schema.ts'), 'utf8')).toBe(propsSchemaText());
+  test('lib/validation/props-schema.ts is what scripts/props-schema.ts generates from the props interfaces (run npm run props-schema when it fails)', () => {
+    expect(fs.readFileSync(path.join(__dirname, '..', 'lib', 'validation', 'props-schema.ts'), 'utf8')).toBe(propsSchemaText());
   }, 60_000);
 });
 

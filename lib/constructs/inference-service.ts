@@ -1,0 +1,492 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { InferenceService as InferenceServiceObject } from '../../imports/serving.kserve.io';
+import { ComponentContext } from './component';
+import { KnativeVersion } from '../core/knative-version';
+import { KServeVersion } from '../core/kserve-version';
+import { ILoggerSink, REQUEST_ID_HEADER } from '../model/logger';
+import { IModelStorageCredentials } from '../model/storage';
+import { PythonTransformer } from './python-transformer';
+import { RolloutStage } from '../model/rollout';
+import { DeploymentMode, RULES } from '../core/rules';
+import { TritonPredictor, TritonProtocol } from './triton-predictor';
+import { addChecks, FindingList } from '../core/findings';
+import { checkInferenceService, deploymentModeAnnotation } from '../validation/checks';
+import { compact, dnsLabelExpectation, DNS_1035_LABEL } from '../core/names';
+import { resolveNamespace } from '../core/scope';
+import { checkedProps } from '../validation/props';
+
+/** Props of `InferenceService`. */
+export interface InferenceServiceProps {
+  /**
+   * Name of the InferenceService. It becomes part of host names (`<name>-predictor.<ns>...`)
+   * and is the model name clients and the transformer use, so the Triton model directory
+   * must have the same name (kserve#2755).
+   *
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the InferenceService.
+   *
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+
+  /**
+   * The KServe version the output must work with.
+   *
+   * @default KServeVersion.DEFAULT (0.20)
+   */
+  readonly kserveVersion?: KServeVersion;
+
+  /**
+   * The Knative Serving the cluster runs, in Knative mode: what Knative admits differs by
+   * release (reserved mount paths up to 1.12, `privileged` up to 1.16).
+   *
+   * @default - the Knative Serving that `kserveVersion`'s installer sets up (`KnativeVersion.installedBy`)
+   */
+  readonly knativeVersion?: KnativeVersion;
+
+  /**
+   * How KServe runs the components: Knative Serving (scale to zero, revisions) or plain
+   * Deployments with an HPA.
+   *
+   * @default DeploymentMode.KNATIVE
+   */
+  readonly deploymentMode?: DeploymentMode;
+
+  /** The Triton predictor. */
+  readonly predictor: TritonPredictor;
+
+  /**
+   * A transformer in front of the predictor.
+   *
+   * @default - none: clients call the predictor directly
+   */
+  readonly transformer?: PythonTransformer;
+
+  /**
+   * Labels on the InferenceService (KServe copies them to every component's pods).
+   *
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+
+  /**
+   * Annotations on the InferenceService. `serving.kserve.io/deploymentMode`,
+   * `serving.kserve.io/autoscalerClass` and `serving.kserve.io/enable-tag-routing` are written
+   * by this construct from its props.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+
+  /**
+   * A new model version being rolled out beside `predictor` (the stable one): a canary, its
+   * promotion, or its rollback. Knative mode splits traffic between revisions; Standard mode
+   * needs KServe 0.20 (`spec.canary[]`), where the canary is a dark launch: it runs (one pod
+   * unless the candidate sets `minReplicas`) and answers in-cluster, but gets no traffic from
+   * the Ingress or the transformer. See `RolloutStage` for what each stage writes.
+   *
+   * @default - no rollout: every request goes to `predictor`
+   */
+  readonly rollout?: InferenceServiceRollout;
+
+  /**
+   * Knative mode: give the latest revision its own host, `latest-<isvc>-predictor.<ns>.<domain>`,
+   * beside `prev-...` that KServe adds while a canary splits traffic, so each model version
+   * can be called directly (`serving.kserve.io/enable-tag-routing`). Standard mode canaries have
+   * their own Services (`<isvc>-<name>-predictor`) and ignore this.
+   *
+   * @default false
+   */
+  readonly tagRouting?: boolean;
+
+  /**
+   * The cluster's ingress domain, for the external hosts in ENDPOINTS.md (Knative's
+   * `config-domain`, or KServe's `ingress.ingressDomain` in Standard mode). It changes nothing
+   * in the InferenceService.
+   *
+   * @default 'example.com' (what KServe's installers configure)
+   */
+  readonly ingressDomain?: string;
+
+  /**
+   * The ingress gateway clients reach the cluster through, for the commands in ENDPOINTS.md.
+   *
+   * @default IngressGateway.ISTIO
+   */
+  readonly ingressGateway?: IngressGateway;
+}
+
+/** A model rollout on an InferenceService. */
+export interface InferenceServiceRollout {
+  /**
+   * The new model version. In Standard mode it needs a `name` different from the stable
+   * predictor's, and runs without autoscaling of its own (KServe rejects scaling fields on a
+   * canary): its `maxReplicas` and `standard` settings are not written.
+   */
+  readonly candidate: TritonPredictor;
+
+  /** Where the rollout stands. */
+  readonly stage: RolloutStage;
+}
+
+/** The InferenceServices of each app, for checks that compare them (Azure prefix overlaps). */
+const inApp = new WeakMap<IConstruct, InferenceService[]>();
+
+/** Default KEDA metric for a component that chose none: KServe's HPA default, written explicitly. */
+const KEDA_DEFAULT = { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] };
+
+/**
+ * A KServe InferenceService (`serving.kserve.io/v1beta1`) with a Triton predictor and an
+ * optional Python transformer, in Knative or Standard mode, optionally rolling out a new model
+ * version. Its primary child has id `Resource`, so `ApiObject.of(isvc).addJsonPatch(...)`
+ * reaches fields this library does not model; the patched object is checked at synth like the
+ * rest (README, "What synth checks").
+ */
+export class InferenceService extends Construct {
+  /** Name of the InferenceService. */
+  public readonly name: string;
+  /** Namespace of the InferenceService. */
+  public readonly namespace: string;
+  /** The KServe version the output targets. */
+  public readonly kserveVersion: KServeVersion;
+  /** The Knative Serving version the output targets (in Knative mode). */
+  public readonly knativeVersion: KnativeVersion;
+  /** The value of `serving.kserve.io/deploymentMode`, as spelled for the target version. */
+  public readonly deploymentModeAnnotation: string;
+  /** The InferenceService object. */
+  public readonly resource: ApiObject;
+  /** How KServe runs the components. */
+  public readonly deploymentMode: DeploymentMode;
+  /** The Standard-mode autoscaler class written, if any. */
+  public readonly autoscalerClass?: string;
+  /** The stable Triton predictor. */
+  public readonly predictor: TritonPredictor;
+  /** The transformer, if any. */
+  public readonly transformer?: PythonTransformer;
+  /** The rollout, if any. */
+  public readonly rollout?: InferenceServiceRollout;
+  /** Whether Knative tag routing is on (written in Knative mode only). */
+  public readonly tagRouting: boolean;
+  /** The cluster's ingress domain (for ENDPOINTS.md). */
+  public readonly ingressDomain: string;
+  /** The ingress gateway clients go through (for ENDPOINTS.md). */
+  public readonly ingressGateway: IngressGateway;
+  /** What was written where, for ENDPOINTS.md and the diagram. @internal */
+  public readonly _wiring: InferenceServiceWiring;
+  /** `<account>/<container>/<path>` of each Azure Blob model, with the predictor that reads it. @internal */
+  public readonly _azurePrefixes: { readonly prefix: string; readonly scope: IConstruct }[] = [];
+
+  private readonly predictorName?: string;
+
+  public constructor(scope: Construct, id: string, props: InferenceServiceProps) {
+    super(scope, id);
+    props = checkedProps(this, 'InferenceServiceProps', props);
+    this.name = props.name ?? id;
+    this.namespace = resolveNamespace(this, props.namespace);
+    this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
+    this.knativeVersion = props.knativeVersion ?? KnativeVersion.installedBy(this.kserveVersion);
+    this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
+    const version = this.kserveVersion;
+    const mode = this.deploymentMode;
+    const knative = mode === DeploymentMode.KNATIVE;
+    this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
+    this.predictor = props.predictor;
+    this.transformer = props.transformer;
+    this.rollout = props.rollout;
+    this.tagRouting = props.tagRouting ?? false;
+    this.ingressDomain = props.ingressDomain ?? 'example.com';
+    this.ingressGateway = props.ingressGateway ?? IngressGateway.ISTIO;
+
+    const target = { kserveVersion: version, deploymentMode: mode, knativeVersion: this.knativeVersion };
+    const out = new FindingList(this, target);
+    const namespaceExpectation = dnsLabelExpectation(this.namespace);
+    if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
+    if (!DNS_1035_LABEL.test(this.name)) {
+      out.add(RULES.NAME, 'name', this.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)');
+    }
+    const annotations = props.annotations ?? {};
+    const owned: [string, string, string][] = [
+      ['serving.kserve.io/deploymentMode', 'deploymentMode', 'it is written from deploymentMode, spelled for the target KServe version'],
+      ['serving.kserve.io/autoscalerClass', 'standard.autoscaler on the components', 'it is written from the components\' standard.autoscaler'],
+      ['serving.kserve.io/enable-tag-routing', 'tagRouting', 'it is written from tagRouting'],
+    ];
+    for (const [key, prop, why] of owned) {
+      if (key in annotations) out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, annotations[key], `must not be set: ${why}`, { fix: `set ${prop}` });
+    }
+
+    // Which predictor is written where (see RolloutStage).
+    const rollout = props.rollout;
+    const stage = rollout?.stage;
+    const split = stage !== undefined && stage.kind !== 'promoted';
+    const standardCanary = !knative && split;
+    if (stage?.kind === 'canary') {
+      const p = stage.candidatePercent!;
+      if (!(Number.isInteger(p) && p >= 0 && p <= 100)) out.add(RULES.CANARY, 'rollout.stage', stage.toString(), 'must send a whole percentage from 0 to 100 to the candidate');
+    }
+    if (standardCanary && !version.isAtLeast(KServeVersion.V0_20)) {
+      out.add(RULES.CANARY, 'rollout.stage', stage!.toString(), `needs spec.canary[], which KServe ${version} does not have in Standard mode (0.20+)`,
+        { fix: 'use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' });
+    }
+    if (rollout && rollout.candidate.protocol !== props.predictor.protocol) {
+      out.add(RULES.CANARY, 'rollout.candidate protocol', rollout.candidate.protocol, `must be the stable predictor's (${props.predictor.protocol}): the transformer and clients talk to both versions the same way`,
+        { scope: rollout.candidate });
+    }
+    if (rollout && rollout.candidate === props.predictor) {
+      out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different TritonPredictor from predictor: the new model version');
+    }
+
+    const ctx: ComponentContext = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
+    const stable = props.predictor._render(ctx, out);
+    const candidate = rollout && rollout.candidate !== props.predictor
+      ? rollout.candidate._render(ctx, out, standardCanary ? 'canary' : 'predictor')
+      : undefined;
+    for (const [p, r] of [[props.predictor, stable], [rollout?.candidate, candidate]] as const) {
+      if (!p || !r) continue;
+      this.checkCredentials(out, p, r);
+      if (r.storage.azurePrefix) this._azurePrefixes.push({ prefix: r.storage.azurePrefix, scope: p });
+    }
+    // Knative mode writes the candidate as the predictor (Knative keeps the stable revision);
+    // Standard mode writes the stable predictor and the candidate as a canary, until promoted.
+    const writesCandidate = candidate !== undefined && (knative || stage?.kind === 'promoted');
+    const predictor = writesCandidate ? candidate : stable;
+    const predictorScope = writesCandidate ? rollout!.candidate : props.predictor;
+    // A 0.20 canary is sized by its minReplicas, else by ceil(stable minReplicas × trafficPercent / 100),
+    // a share of traffic it never gets (see CANARY_DARK_LAUNCH); one pod unless the candidate asks for more.
+    // Before 0.20 there is no spec.canary (reported above): nothing to write, and nothing to check twice.
+    const canaries = standardCanary && candidate && version.isAtLeast(KServeVersion.V0_20)
+      ? [{ predictor: { ...candidate.json, minReplicas: candidate.json.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
+      : undefined;
+    if (canaries && candidate) {
+      const replicas = canaries[0].predictor.minReplicas;
+      const stableMin = stable.json.minReplicas;
+      const held = typeof stableMin === 'number' && typeof replicas === 'number' && stableMin > 1
+        ? `; KServe also lowers the stable predictor's minReplicas from ${stableMin} to ${Math.max(stableMin - replicas, 1)} while it runs`
+        : '';
+      out.add(RULES.CANARY_DARK_LAUNCH, 'rollout.stage', stage!.toString(),
+        `is a dark launch on KServe ${version} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at http://${this.name}-${candidate.name}-predictor.${this.namespace}.svc.cluster.local${held}`,
+        { scope: rollout!.candidate, fix: 'send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)' });
+    }
+    this.predictorName = predictor.name;
+
+    const transformer = props.transformer?._render(ctx, props.predictor.protocol, out);
+
+    // Standard mode: one autoscaler class for the InferenceService (KServe reads one annotation).
+    const asked: [IConstruct | undefined, string | undefined][] = [[predictorScope, predictor.autoscalerClass], [props.transformer, transformer?.autoscalerClass]];
+    const chosen = asked.filter((x): x is [IConstruct, string] => x[0] !== undefined && x[1] !== undefined);
+    const classes = [...new Set(chosen.map(x => x[1]))];
+    if (classes.length > 1) {
+      out.add(RULES.AUTOSCALER_CLASS, 'standard.autoscaler', chosen.map(([c, cls]) => `${c.node.id}: ${cls}`).join(', '),
+        'must be the same class for every component: KServe reads it from one InferenceService annotation', { fix: 'use one class; metrics may differ per component' });
+    }
+    this.autoscalerClass = knative ? undefined : classes[0] ?? 'hpa';
+    const predictorJson = { ...predictor.json };
+    const transformerJson = transformer && { ...transformer.json };
+    if (this.autoscalerClass === 'keda') {
+      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
+    }
+    if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
+
+    this._wiring = {
+      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger, minReplicas: predictor.json.minReplicas },
+      stable: writesCandidate && split ? { construct: props.predictor, name: stable.name, storageUri: stable.storage.uri, credentials: stable.credentials, logger: stable.logger } : undefined,
+      canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger, minReplicas: canaries[0].predictor.minReplicas } : undefined,
+      candidatePercent: split && !standardCanary ? stage!.candidatePercent : undefined,
+      canaryTrafficPercent: standardCanary ? stage!.candidatePercent : undefined,
+      transformerLogger: transformer?.logger,
+      predictorLogsRequestId: (predictor.json.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
+    };
+    // The gateway is a Service: a DNS-1035 name in a namespace (a DNS label); ENDPOINTS.md's kubectl commands name both.
+    const gatewayNamespace = dnsLabelExpectation(this.ingressGateway.namespace);
+    if (gatewayNamespace) out.add(RULES.OBJECT_NAME, 'ingressGateway namespace', this.ingressGateway.namespace, gatewayNamespace);
+    if (!(DNS_1035_LABEL.test(this.ingressGateway.serviceName) && this.ingressGateway.serviceName.length <= 63)) {
+      out.add(RULES.OBJECT_NAME, 'ingressGateway service name', this.ingressGateway.serviceName, 'must be a Service name: at most 63 lowercase letters, digits and \'-\', starting with a letter');
+    }
+    if (this.ingressDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(this.ingressDomain)) {
+      out.add(RULES.OBJECT_NAME, 'ingressDomain', this.ingressDomain, 'must be a DNS name such as example.com or ml.example.org');
+    }
+
+    this.checkNameLengths(out, props.transformer !== undefined, [predictor.name, ...(canaries && candidate ? [candidate.name] : [])]);
+
+    // A plain ApiObject, not the generated class: its toJson() rebuilds the object from the
+    // fields of the pruned import and would silently drop JSON-patched fields it does not know.
+    this.resource = new ApiObject(this, 'Resource', {
+      ...InferenceServiceObject.GVK,
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: props.labels,
+        annotations: {
+          ...annotations,
+          'serving.kserve.io/deploymentMode': this.deploymentModeAnnotation,
+          ...(this.autoscalerClass ? { 'serving.kserve.io/autoscalerClass': this.autoscalerClass } : {}),
+          ...(knative && props.tagRouting ? { 'serving.kserve.io/enable-tag-routing': 'true' } : {}),
+          // 0.17+ webhooks add this when absent; writing it keeps GitOps diffs empty.
+          ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: 'triton' } : {}),
+        },
+      },
+      spec: compact({ predictor: predictorJson, transformer: transformerJson, canary: canaries }),
+    });
+
+    // Order credentials and logger sinks before the InferenceService in the output.
+    // Only within this chart: an object another chart writes (a shared message dumper) would make
+    // cdk8s order whole charts and prefix every file name with an index.
+    for (const dep of [...stable.dependencies, ...candidate?.dependencies ?? [], ...transformer?.dependencies ?? []]) {
+      if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
+    }
+
+    const root = this.node.root;
+    inApp.set(root, [...inApp.get(root) ?? [], this]);
+    const renderFindings = out.findings;
+    const rendered = [predictor, ...candidate ? [candidate] : []].map(r => r.storage);
+    addChecks(this, () => {
+      // The emitted object, with every JSON patch applied.
+      const final = new FindingList(this, target);
+      checkInferenceService(final, this.resource.toJson(), {
+        version, mode, knative: this.knativeVersion, isvc: this, predictor: predictorScope, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
+        renderedStorageUris: rendered,
+      }, { grpc: props.predictor.protocol === TritonProtocol.GRPC_V2 });
+      this.checkPrefixOverlap(final);
+      return [...renderFindings, ...final.findings];
+    });
+  }
+
+  private checkCredentials(out: FindingList, scope: IConstruct, r: { credentials?: { namespace: string; kserveVersion: KServeVersion } }): void {
+    const credentials = r.credentials;
+    if (!credentials) return;
+    if (credentials.namespace !== this.namespace) {
+      out.add(RULES.CREDENTIALS, 'predictor storage credentials namespace', credentials.namespace, `must be the InferenceService's namespace (${JSON.stringify(this.namespace)}): the ServiceAccount and Secret must be beside it`, { scope });
+    }
+    if (credentials.kserveVersion !== this.kserveVersion) {
+      out.add(RULES.CREDENTIALS, 'predictor storage credentials kserveVersion', credentials.kserveVersion.name, `must be the InferenceService's (${this.kserveVersion}): the Secret keys differ by version`, { scope });
+    }
+  }
+
+  /** Derived object names must fit DNS labels (kserve.md §3.4). */
+  private checkNameLengths(out: FindingList, hasTransformer: boolean, predictorNames: (string | undefined)[]): void {
+    // Knative names the component Service `<name>-<component>`; it must stay a DNS label.
+    const component = hasTransformer ? 'transformer' : 'predictor';
+    const service = `${this.name}-${component}`;
+    if (service.length > 63) {
+      out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - component.length - 1} characters (it has ${this.name.length}): KServe creates the Knative Service ${JSON.stringify(service)}, which must fit a 63-character DNS label`);
+    } else if (this.deploymentMode === DeploymentMode.KNATIVE) {
+      // Knative's tag routes get hosts `<tag>-<Knative Service>.<ns>.<domain>` (default tag-template):
+      // `latest` on every component with tag routing, `prev` on the predictor while a canary splits
+      // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/knative/ksvc_reconciler.go:134-152).
+      const tags: [string, string, string][] = [];
+      if (this.tagRouting) tags.push(['latest', service, 'tagRouting']);
+      const split = this.rollout !== undefined && this.rollout.stage.kind !== 'promoted' && (this.rollout.stage.candidatePercent ?? 0) < 100;
+      if (split) tags.push(['prev', `${this.name}-predictor`, 'the canary']);
+      for (const [tag, ksvc, why] of tags) {
+        const host = `${tag}-${ksvc}`;
+        if (host.length > 63) {
+          out.add(RULES.NAME_LENGTH_KNATIVE, 'name', this.name, `must be at most ${63 - (host.length - this.name.length)} characters (it has ${this.name.length}): with ${why}, Knative gives ${JSON.stringify(ksvc)} the host label ${JSON.stringify(host)}, which must fit 63 characters`);
+        }
+      }
+    }
+    // Standard mode: pod label `isvc.<object>` and host label `<object>-<namespace>` (kserve#4807),
+    // where a named predictor's object is `<name>-<predictor name>-predictor`.
+    const objects = new Map<string, string | undefined>([[service, undefined]]);
+    for (const p of predictorNames) objects.set(p === undefined ? `${this.name}-predictor` : `${this.name}-${p}-predictor`, p);
+    for (const [object, p] of objects) {
+      // The parts the user chose (InferenceService name, predictor name) and the fixed rest.
+      const chosen = p === undefined ? this.name.length : this.name.length + p.length;
+      const fixed = object.length - chosen;
+      const field = p === undefined ? 'name' : 'name, predictor name';
+      const value = p === undefined ? this.name : `${this.name}, ${p}`;
+      const podLabel = `isvc.${object}`;
+      const hostLabel = `${object}-${this.namespace}`;
+      if (podLabel.length > 63) {
+        out.add(RULES.NAME_LENGTH_STANDARD, field, value, `must be at most ${58 - fixed} characters${p === undefined ? '' : ' together'} (${p === undefined ? 'it has' : 'they have'} ${chosen}): the pod label ${JSON.stringify(podLabel)} must fit 63 characters`);
+      }
+      if (hostLabel.length > 63) {
+        out.add(RULES.NAME_LENGTH_STANDARD, `${field} and namespace`, `${value}, ${this.namespace}`, `must be at most ${62 - fixed} characters together (they have ${chosen + this.namespace.length}): the host label ${JSON.stringify(hostLabel)} must fit 63 characters`);
+      }
+    }
+  }
+
+  private checkPrefixOverlap(out: FindingList): void {
+    for (const own of this._azurePrefixes) {
+      for (const isvc of inApp.get(this.node.root) ?? []) {
+        for (const other of isvc._azurePrefixes) {
+          if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
+          out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
+            `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
+            { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
+        }
+      }
+    }
+  }
+
+  /** Name of the predictor's Knative Service or Deployment (and in-cluster host `<it>.<namespace>`). */
+  public get predictorServiceName(): string {
+    return this.predictorName === undefined ? `${this.name}-predictor` : `${this.name}-${this.predictorName}-predictor`;
+  }
+
+  /** Name of the transformer's Knative Service or Deployment. */
+  public get transformerServiceName(): string {
+    return `${this.name}-transformer`;
+  }
+
+  /** The in-cluster URL of the InferenceService (transformer if present, else predictor). */
+  public get internalUrl(): string {
+    return `http://${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+}
+
+/** The ingress gateway clients call the cluster through: a Service in the cluster. */
+export class IngressGateway {
+  /** Istio's `istio-ingressgateway` in `istio-system` (KServe's default install, both modes). */
+  public static readonly ISTIO = new IngressGateway('istio-system', 'istio-ingressgateway', 'Istio ingress gateway');
+  /** Kourier's `kourier` in `kourier-system` (Knative with net-kourier). */
+  public static readonly KOURIER = new IngressGateway('kourier-system', 'kourier', 'Kourier gateway');
+
+  /** Another gateway Service, such as a Gateway API implementation's. */
+  public static service(namespace: string, name: string, description?: string): IngressGateway {
+    return new IngressGateway(namespace, name, description ?? `ingress gateway ${namespace}/${name}`);
+  }
+
+  private constructor(
+    /** Namespace of the gateway Service. */
+    public readonly namespace: string,
+    /** Name of the gateway Service. */
+    public readonly serviceName: string,
+    /** How ENDPOINTS.md names it. */
+    public readonly description: string,
+  ) {}
+}
+
+/** One predictor as written: for ENDPOINTS.md. @internal */
+export interface WrittenPredictor {
+  readonly construct: TritonPredictor;
+  readonly name?: string;
+  readonly storageUri: string;
+  readonly credentials?: IModelStorageCredentials;
+  readonly logger?: ILoggerSink;
+  readonly minReplicas?: number;
+}
+
+/** What an InferenceService wrote where. @internal */
+export interface InferenceServiceWiring {
+  /** `spec.predictor`. */
+  readonly predictor: WrittenPredictor;
+  /** Knative canary: the stable predictor, kept by Knative as the previous revision. */
+  readonly stable?: WrittenPredictor;
+  /** Standard canary: `spec.canary[0]`. */
+  readonly canary?: WrittenPredictor;
+  /** Percentage of traffic the candidate gets while Knative splits traffic (a Standard canary gets none). */
+  readonly candidatePercent?: number;
+  /** Standard canary: the `trafficPercent` written, which routes nothing (KServe 0.20). */
+  readonly canaryTrafficPercent?: number;
+  readonly transformerLogger?: ILoggerSink;
+  /** Whether the predictor's logger records `X-Request-Id` in each event's metadata (0.14+). */
+  readonly predictorLogsRequestId: boolean;
+}
+
+function isConstruct(x: unknown): x is IConstruct {
+  return x !== undefined && x !== null && typeof x === 'object' && 'node' in (x as object);
+}
