@@ -545,7 +545,7 @@ const ERRORS: Case[] = [
     line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri ("oci://registry.example.com/models/m:1") must start with one of gs:// s3:// pvc:// file:// https:// http:// hdfs:// webhdfs:// on KServe 0.11' },
   { when: 'an abfs:// URI is given for Azure Blob', rule: 'storage-uri',
     build: c => model(c, { predictor: { storage: ModelStorage.fromUri('abfss://models@acct.dfs.core.windows.net/triton') } }),
-    line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri ("abfss://models@acct.dfs.core.windows.net/triton") must use the https form for Azure Blob: the storage initializer does not understand this scheme; fix: use https://acct.blob.core.windows.net/models/triton' },
+    line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri ("abfss://models@acct.dfs.core.windows.net/triton") must use the https form for Azure Blob: the storage initializer does not understand this scheme; fix: use https://acct.blob.core.windows.net/models/triton/' },
   { when: 'an Azure Blob URI has no folder after the container', rule: 'storage-uri',
     build: c => model(c, { predictor: { storage: ModelStorage.fromUri('https://acct.blob.core.windows.net/models/') } }),
     line: 'test/predictor: error [storage-uri] spec.predictor.model.storageUri path ("") must name a folder inside the container: the storage initializer needs at least one path segment' },

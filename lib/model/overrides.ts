@@ -2,7 +2,7 @@
  * Per-environment overrides of one typed definition: `withOverrides(base, overrides)`.
  */
 
-type Builtin = string | number | boolean | bigint | symbol | undefined | null | Function | Date | RegExp;
+type Builtin = string | number | boolean | bigint | symbol | undefined | null | ((...args: never[]) => unknown) | Date | RegExp;
 
 /**
  * Changes to a props object: every key optional, nested props objects changed key by key.

@@ -1,5 +1,5 @@
 import { KServeVersion } from '../core/kserve-version';
-import { AZURE_ACCOUNT, AZURE_CONTAINER, azureBlobLocation } from '../validation/checks';
+import { azureAccountProblem, azureBlobPrefix, azureBlobUrl, azureContainerProblem, parseAzureBlobUrl, trimFolder } from './azure-blob-url';
 
 /**
  * Credentials that let KServe's storage initializer read the model: a ServiceAccount the
@@ -89,24 +89,21 @@ class AzureBlobStorage extends ModelStorage {
 
   constructor(private readonly location: AzureBlobLocation) {
     super();
-    this._azurePrefix = `${location.account}/${location.container}/${location.path.replace(/^\/+|\/+$/g, '')}`;
+    this._azurePrefix = azureBlobPrefix(location);
   }
 
   public _bind(): ModelStorageBinding {
     const { account, container, credentials } = this.location;
-    const path = this.location.path.replace(/^\/+|\/+$/g, '');
     const problems: StorageProblem[] = [];
-    if (!AZURE_ACCOUNT.test(account)) {
-      problems.push({ field: 'storage.account', value: account, expected: 'must be 3 to 24 lowercase letters and digits' });
-    }
-    if (!AZURE_CONTAINER.test(container)) {
-      problems.push({ field: 'storage.container', value: container, expected: 'must be 3 to 63 lowercase letters, digits and single \'-\', starting and ending with a letter or digit' });
-    }
-    if (path === '') {
+    const accountProblem = azureAccountProblem(account);
+    if (accountProblem) problems.push({ field: 'storage.account', value: account, expected: accountProblem });
+    const containerProblem = azureContainerProblem(container);
+    if (containerProblem) problems.push({ field: 'storage.container', value: container, expected: containerProblem });
+    if (trimFolder(this.location.path) === '') {
       problems.push({ field: 'storage.path', value: this.location.path, expected: 'must name a folder inside the container: KServe needs at least one path segment after the container' });
     }
     return {
-      storageUri: `https://${account}.blob.core.windows.net/${container}/${path}/`,
+      storageUri: azureBlobUrl(account, container, this.location.path),
       credentials,
       partsChecked: true,
       problems,
@@ -119,8 +116,8 @@ class UriStorage extends ModelStorage {
 
   constructor(private readonly uri: string, private readonly credentials?: IModelStorageCredentials) {
     super();
-    const azure = azureBlobLocation(uri);
-    this._azurePrefix = azure && `${azure.account}/${azure.container}/${azure.path}`;
+    const azure = parseAzureBlobUrl(uri);
+    this._azurePrefix = azure && azureBlobPrefix(azure);
   }
 
   /** The URI itself is checked on the emitted InferenceService (scheme per version, Azure form). */

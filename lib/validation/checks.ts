@@ -9,6 +9,7 @@ import { KNATIVE_KEYS } from '../model/autoscaling';
 import { KnativeVersion } from '../core/knative-version';
 import { KServeVersion } from '../core/kserve-version';
 import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from '../model/image-digests';
+import { AZURE_BLOB_FORM, azureAccountProblem, azureBlobUrl, azureContainerProblem, parseAzureBlobUrl } from '../model/azure-blob-url';
 import { canonicalHeaderName } from '../model/logger';
 import { annotationKeyProblem, envNameProblem, imageReferenceProblem, imageTagProblem, labelKeyProblem, labelValueProblem, resourceNameProblem } from '../core/k8s-syntax';
 import { DeploymentMode, RULES } from '../core/rules';
@@ -280,16 +281,6 @@ function supportedPrefixes(version: KServeVersion): string[] {
   return prefixes;
 }
 
-export const AZURE_ACCOUNT = /^[a-z0-9]{3,24}$/;
-export const AZURE_CONTAINER = /^(\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$/;
-const AZURE_BLOB_URI = /^https:\/\/([^./?]+)\.blob\.core\.windows\.net\/([^/?]*)\/?([^?]*)(\?.*)?$/;
-
-/** An Azure Blob location parsed from a URI, when the URI is one. */
-export function azureBlobLocation(uri: string): { account: string; container: string; path: string; query?: string } | undefined {
-  const m = AZURE_BLOB_URI.exec(uri);
-  return m ? { account: m[1], container: m[2], path: m[3].replace(/^\/+|\/+$/g, ''), query: m[4] } : undefined;
-}
-
 /**
  * Checks a model URI: the version's schemes, the Azure Blob form, SAS tokens.
  * `partsChecked` skips the Azure part checks when the construct built the URI from checked props.
@@ -298,7 +289,7 @@ export function checkStorageUri(out: FindingList, field: string, uri: string, ve
   const wrongAzure = /^(abfss?|wasbs?|az):\/\/([^@/]+)@([^./]+)\.[^/]+\/?(.*)$/.exec(uri);
   if (wrongAzure) {
     out.add(RULES.STORAGE_URI, field, uri, 'must use the https form for Azure Blob: the storage initializer does not understand this scheme',
-      { scope, fix: `use https://${wrongAzure[3]}.blob.core.windows.net/${wrongAzure[2]}/${wrongAzure[4]}` });
+      { scope, fix: `use ${azureBlobUrl(wrongAzure[3], wrongAzure[2], wrongAzure[4])}` });
     return;
   }
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(uri);
@@ -311,9 +302,9 @@ export function checkStorageUri(out: FindingList, field: string, uri: string, ve
     out.add(RULES.STORAGE_URI, field, uri, 'must not be empty', { scope });
     return;
   }
-  const azure = azureBlobLocation(uri);
+  const azure = parseAzureBlobUrl(uri);
   if (uri.includes('.blob.core.windows.net') && !azure) {
-    out.add(RULES.STORAGE_URI, field, uri, 'must have the form https://<account>.blob.core.windows.net/<container>/<path>/', { scope });
+    out.add(RULES.STORAGE_URI, field, uri, `must have the form ${AZURE_BLOB_FORM}`, { scope });
   }
   if (!azure) return;
   if (azure.query && /(^|[?&])(sig|sv|se)=/.test(azure.query)) {
@@ -321,8 +312,10 @@ export function checkStorageUri(out: FindingList, field: string, uri: string, ve
       { scope, fix: 'put the token in the storage Secret as AZURE_STORAGE_ACCESS_KEY (AzureBlobCreds) and drop it from the URI' });
   }
   if (partsChecked) return;
-  if (!AZURE_ACCOUNT.test(azure.account)) out.add(RULES.STORAGE_URI, `${field} account`, azure.account, 'must be 3 to 24 lowercase letters and digits', { scope });
-  if (!AZURE_CONTAINER.test(azure.container)) out.add(RULES.STORAGE_URI, `${field} container`, azure.container, 'must be 3 to 63 lowercase letters, digits and single \'-\'', { scope });
+  const accountProblem = azureAccountProblem(azure.account);
+  if (accountProblem) out.add(RULES.STORAGE_URI, `${field} account`, azure.account, accountProblem, { scope });
+  const containerProblem = azureContainerProblem(azure.container);
+  if (containerProblem) out.add(RULES.STORAGE_URI, `${field} container`, azure.container, containerProblem, { scope });
   if (azure.path === '') out.add(RULES.STORAGE_URI, `${field} path`, azure.path, 'must name a folder inside the container: the storage initializer needs at least one path segment', { scope });
 }
 
