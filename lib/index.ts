@@ -4,6 +4,7 @@
 // The target and the vocabulary of findings.
 export * from './core/kserve-version';
 export * from './core/knative-version';
+export * from './core/target';
 export * from './core/rules';
 export * from './core/findings';
 

@@ -1,3 +1,4 @@
+import { KServeTarget } from '../core/target';
 import { ApiObject, Duration } from 'cdk8s';
 import { KubeSecret, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
@@ -320,7 +321,7 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
     props = checkedProps(this, 'AzureBlobCredsProps', props);
     this.serviceAccountName = props.serviceAccountName ?? 'kserve-azure-blob';
     this.namespace = resolveNamespace(this, props.namespace);
-    this.kserveVersion = props.kserveVersion ?? KServeVersion.DEFAULT;
+    this.kserveVersion = KServeTarget.of(this, props).kserveVersion;
     const version = this.kserveVersion;
     const source = (props.credentials ?? AzureCredentials.existingSecret('kserve-azure-blob'))._source;
     const out = new FindingList(this, { kserveVersion: version });

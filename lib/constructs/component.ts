@@ -3,7 +3,8 @@ import { KnativeMetric, KnativeScaling, knativeAnnotations, StandardScaling } fr
 import { Construct } from 'constructs';
 import { KServeVersion } from '../core/kserve-version';
 import { LoggerOptions, RenderedLogger, renderLogger } from '../model/logger';
-import { DeploymentMode, RULES } from '../core/rules';
+import { RULES } from '../core/rules';
+import { DeploymentMode } from '../core/target';
 import { ContainerSecurity, podSecurityContext, renderPullSecrets } from '../model/security';
 import { checkSignature, ModelSignature, V2Datatype } from '../contract/signature';
 import { addChecks, FindingList } from '../core/findings';

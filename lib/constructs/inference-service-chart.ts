@@ -11,7 +11,8 @@ import { InferenceServiceNetworkPolicies, NetworkPoliciesOptions } from './netwo
 import { RolloutStage } from '../model/rollout';
 import { PythonTransformer, PythonTransformerOptions } from './python-transformer';
 import { TritonPredictor, TritonPredictorOptions } from './triton-predictor';
-import { DeploymentMode, RULES } from '../core/rules';
+import { RULES } from '../core/rules';
+import { DeploymentMode, KServeTarget } from '../core/target';
 import { addChecks, FindingList } from '../core/findings';
 import { DNS_1035_LABEL, DNS_LABEL } from '../core/names';
 import { checkedProps } from '../validation/props';
@@ -264,8 +265,11 @@ export class InferenceServiceChart extends Chart {
     super(scope, id, { ...props, labels: isStringMap(props?.labels) ? props.labels : undefined, namespace: typeof props?.namespace === 'string' ? props.namespace : 'default' });
     props = checkedProps(this, 'InferenceServiceChartProps', props);
     const name = props.name ?? id;
-    const kserveVersion = props.kserveVersion;
-    const out = new FindingList(this, { kserveVersion: kserveVersion ?? KServeVersion.DEFAULT });
+    // The chart's target props apply to everything under it, including constructs a user adds.
+    KServeTarget.set(this, props);
+    const target = KServeTarget.of(this);
+    const kserveVersion = target.kserveVersion;
+    const out = new FindingList(this, { kserveVersion });
     if (!DNS_LABEL.test(id)) {
       out.add(RULES.OBJECT_NAME, 'chart id', id, 'must be lowercase letters, digits and \'-\': cdk8s otherwise adds a hash to the file name in dist/');
     }
@@ -297,7 +301,8 @@ export class InferenceServiceChart extends Chart {
     const logging = props.logging ?? {};
     let logger: LoggerOptions | undefined;
     if (logging.enabled ?? true) {
-      const dumperProps: MessageDumperProps = { kserveVersion, knativeVersion: props.knativeVersion, deploymentMode: props.deploymentMode, ...logging.messageDumper };
+      // The target is passed explicitly: a shared dumper may live in a sibling chart.
+      const dumperProps: MessageDumperProps = { ...target, ...logging.messageDumper };
       // One dumper per namespace: a sibling chart's, when it asked for the same one.
       this._dumperKey = JSON.stringify({ namespace: this.namespace, ...dumperProps });
       this.messageDumper = siblingChart(this, c => c._dumperKey === this._dumperKey && c.messageDumper)?.messageDumper
@@ -323,7 +328,7 @@ export class InferenceServiceChart extends Chart {
       }
       // Knative mode writes the candidate as the predictor, so it keeps the stable scaling; a
       // Standard-mode canary runs its own fixed pods (one unless the candidate asks for more).
-      const inherited = props.deploymentMode === DeploymentMode.STANDARD ? { ...props.predictor, minReplicas: undefined } : props.predictor;
+      const inherited = target.deploymentMode === DeploymentMode.STANDARD ? { ...props.predictor, minReplicas: undefined } : props.predictor;
       this.candidate = new TritonPredictor(this, 'candidate', { ...inherited, ...c.predictor, name: c.name ?? c.predictor?.name, storage: candidateStorage, logger });
     }
     if (props.transformer) {
@@ -331,9 +336,6 @@ export class InferenceServiceChart extends Chart {
     }
     this.inferenceService = new InferenceService(this, 'inference-service', {
       name,
-      kserveVersion,
-      knativeVersion: props.knativeVersion,
-      deploymentMode: props.deploymentMode,
       predictor: this.predictor,
       transformer: this.transformer,
       rollout: this.candidate && { candidate: this.candidate, stage: rollout!.stage },

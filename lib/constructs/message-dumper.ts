@@ -11,7 +11,8 @@ import { KnativeVersion } from '../core/knative-version';
 import { KServeVersion } from '../core/kserve-version';
 import { ILoggerSink } from '../model/logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from '../model/resources';
-import { DeploymentMode, RULES } from '../core/rules';
+import { RULES } from '../core/rules';
+import { DeploymentMode, KServeTarget } from '../core/target';
 import { pinnedImage } from '../model/image-digests';
 import { ContainerSecurity, podSecurityContext, renderPullSecrets, renderSecurity } from '../model/security';
 import { addChecks, FindingList } from '../core/findings';
@@ -151,10 +152,8 @@ export class MessageDumper extends Construct implements ILoggerSink {
     const minScale = props.minScale ?? 1;
     const image = props.image ?? EVENT_DISPLAY_IMAGE;
 
-    const version = props.kserveVersion ?? KServeVersion.DEFAULT;
-    this.kserveVersion = version;
-    this.knativeVersion = props.knativeVersion ?? KnativeVersion.installedBy(version);
-    this.deploymentMode = props.deploymentMode ?? DeploymentMode.KNATIVE;
+    ({ kserveVersion: this.kserveVersion, knativeVersion: this.knativeVersion, deploymentMode: this.deploymentMode } = KServeTarget.of(this, props));
+    const version = this.kserveVersion;
     const knative = this.deploymentMode === DeploymentMode.KNATIVE;
     const out = new FindingList(this, { kserveVersion: version, deploymentMode: this.deploymentMode });
     if (!DNS_1035_LABEL.test(this.name) || this.name.length > 63) {

@@ -1,16 +1,6 @@
 import { KnativeVersion } from './knative-version';
 import { KServeVersion } from './kserve-version';
-
-/**
- * The deployment mode of an InferenceService (kserve.md §2). The annotation is spelled for the
- * target version: `Serverless` / `RawDeployment` up to 0.15, `Knative` / `Standard` from 0.16.
- */
-export enum DeploymentMode {
-  /** Knative Serving runs the components: scale to zero, revisions, canary traffic split. */
-  KNATIVE = 'Knative',
-  /** Plain Deployments, Services and HPA (`RawDeployment` up to 0.15); no Knative needed. */
-  STANDARD = 'Standard',
-}
+import { DeploymentMode } from './target';
 
 /** How bad a finding is. */
 export enum Severity {

@@ -4,7 +4,7 @@ import { InferenceService, WrittenPredictor } from '../constructs/inference-serv
 import { ILoggerSink } from '../model/logger';
 import { MessageDumper } from '../constructs/message-dumper';
 import { KServeVersion } from '../core/kserve-version';
-import { DeploymentMode } from '../core/rules';
+import { DeploymentMode } from '../core/target';
 import { exampleRequest, ModelSignature, V2InferenceRequest } from '../contract/signature';
 import { TritonProtocol } from '../constructs/triton-predictor';
 

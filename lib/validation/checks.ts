@@ -12,7 +12,8 @@ import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } 
 import { AZURE_BLOB_FORM, azureAccountProblem, azureBlobUrl, azureContainerProblem, parseAzureBlobUrl } from '../model/azure-blob-url';
 import { canonicalHeaderName } from '../model/logger';
 import { annotationKeyProblem, envNameProblem, imageReferenceProblem, imageTagProblem, labelKeyProblem, labelValueProblem, resourceNameProblem } from '../core/k8s-syntax';
-import { DeploymentMode, RULES } from '../core/rules';
+import { RULES } from '../core/rules';
+import { DeploymentMode } from '../core/target';
 import { FindingList } from '../core/findings';
 import { SchemaName, specViolations } from './schema';
 
