@@ -1,5 +1,10 @@
-// The `cdk8s-kserve` entry point: constructs, values, validation and synth. The load runner,
-// pod sampler, report and advice are behind `cdk8s-kserve/loadtest` (lib/loadtest/index.ts).
+/**
+ * The `cdk8s-kserve` entry point: constructs, values, validation and synth. The load runner, pod
+ * sampler, report and advice are behind `cdk8s-kserve/loadtest`.
+ *
+ * @packageDocumentation
+ * @module cdk8s-kserve
+ */
 
 // The target and the vocabulary of findings.
 export * from './core/kserve-version';
