@@ -15,6 +15,7 @@ import { addChecks, FindingList } from '../core/findings';
 import { checkInferenceService, deploymentModeAnnotation } from '../validation/checks';
 import { compact, dnsLabelExpectation, DNS_1035_LABEL } from '../core/names';
 import { resolveNamespace } from '../core/scope';
+import { treeState } from '../core/tree-state';
 import { checkedProps } from '../validation/props';
 
 /** Props of `InferenceService`. */
@@ -135,8 +136,8 @@ export interface InferenceServiceRollout {
   readonly stage: RolloutStage;
 }
 
-/** The InferenceServices of each app, for checks that compare them (Azure prefix overlaps). */
-const inApp = new WeakMap<IConstruct, InferenceService[]>();
+/** The InferenceServices of an app, kept on its root, for checks that compare them (Azure prefix overlaps). */
+const inferenceServicesOf = (root: IConstruct) => treeState<InferenceService[]>(root, 'inference-services', () => []);
 
 /** Default KEDA metric for a component that chose none: KServe's HPA default, written explicitly. */
 const KEDA_DEFAULT = { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] };
@@ -338,8 +339,7 @@ export class InferenceService extends Construct {
       if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
     }
 
-    const root = this.node.root;
-    inApp.set(root, [...inApp.get(root) ?? [], this]);
+    inferenceServicesOf(this.node.root).push(this);
     const renderFindings = out.findings;
     const rendered = [predictor, ...candidate ? [candidate] : []].map(r => r.storage);
     addChecks(this, () => {
@@ -410,7 +410,7 @@ export class InferenceService extends Construct {
 
   private checkPrefixOverlap(out: FindingList): void {
     for (const own of this._azurePrefixes) {
-      for (const isvc of inApp.get(this.node.root) ?? []) {
+      for (const isvc of inferenceServicesOf(this.node.root)) {
         for (const other of isvc._azurePrefixes) {
           if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
           out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),

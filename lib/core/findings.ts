@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { KServeVersion } from './kserve-version';
 import { ALL_RULES, Rule, RuleContext, RULES, Severity } from './rules';
+import { existingTreeState, treeState } from './tree-state';
 
 
 /** A finding as plain data: what `JSON.stringify(finding)` writes. */
@@ -125,9 +126,31 @@ function runChecker(scope: IConstruct, checker: Checker): Finding[] {
   }
 }
 
-const checkers = new WeakMap<IConstruct, Checker[]>();
-const suppressions = new WeakMap<IConstruct, { ruleId: string; reason: string }[]>();
-let collecting = false;
+interface Suppression {
+  readonly ruleId: string;
+  readonly reason: string;
+}
+
+/** A construct's own checks, kept on the construct (tree-state.ts). */
+const checkersOf = (scope: IConstruct) => treeState<Checker[]>(scope, 'checkers', () => []);
+const suppressionsOf = (scope: IConstruct) => existingTreeState<Suppression[]>(scope, 'suppressions') ?? [];
+
+/**
+ * Whether a collecting run (`Validation.findings`, or a synth step after it) is going on in the
+ * construct's app: then `node.validate()` leaves this library's checks out, which have run already.
+ * Kept on the app's root, so another app in the same process is not affected.
+ */
+const runOf = (scope: IConstruct) => treeState<{ depth: number }>(scope.node.root, 'collecting', () => ({ depth: 0 }));
+
+function collecting<T>(scope: IConstruct, fn: () => T): T {
+  const run = runOf(scope);
+  run.depth++;
+  try {
+    return fn();
+  } finally {
+    run.depth--;
+  }
+}
 
 /**
  * Registers checks that run at synth time, after every prop and JSON patch is in place. Their
@@ -135,16 +158,13 @@ let collecting = false;
  * @internal
  */
 export function addChecks(scope: IConstruct, checker: Checker): void {
-  const list = checkers.get(scope);
-  if (list) {
-    list.push(checker);
-    return;
-  }
-  checkers.set(scope, [checker]);
+  const list = checkersOf(scope);
+  list.push(checker);
+  if (list.length > 1) return;
   scope.node.addValidation({
     validate: () => {
-      if (collecting) return [];
-      return onePerCause((checkers.get(scope) ?? []).flatMap(c => runChecker(scope, c)))
+      if (runOf(scope).depth > 0) return [];
+      return onePerCause(list.flatMap(c => runChecker(scope, c)))
         .map(applySuppression)
         .filter(f => f.rule.severity === Severity.ERROR && !f.suppressedBecause)
         .map(formatFinding);
@@ -155,25 +175,19 @@ export function addChecks(scope: IConstruct, checker: Checker): void {
 function applySuppression(f: Finding): Finding {
   if (!f.rule.suppressible) return f;
   for (let c: IConstruct | undefined = f.construct; c; c = c.node.scope) {
-    const match = suppressions.get(c)?.find(s => s.ruleId === f.rule.id);
+    const match = suppressionsOf(c).find(s => s.ruleId === f.rule.id);
     if (match) return makeFinding({ ...f, construct: f.construct, suppressedBecause: match.reason });
   }
   return f;
 }
 
 /**
- * Runs `fn` with this library's checks switched off in `node.validate()`, for synth steps that
- * come after `Validation.findings` has already run them once.
+ * Runs `fn` with this library's checks switched off in `node.validate()` for the app of `scope`,
+ * for synth steps that come after `Validation.findings` has already run them once.
  * @internal
  */
-export function withoutChecks<T>(fn: () => T): T {
-  const was = collecting;
-  collecting = true;
-  try {
-    return fn();
-  } finally {
-    collecting = was;
-  }
+export function withoutChecks<T>(scope: IConstruct, fn: () => T): T {
+  return collecting(scope, fn);
 }
 
 /** Validation of the library's constructs: suppressions and the list of findings. */
@@ -188,8 +202,7 @@ export class Validation {
    * @param reason why it is safe here
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    const list = suppressions.get(scope) ?? [];
-    suppressions.set(scope, [...list, { ruleId, reason }]);
+    treeState<Suppression[]>(scope, 'suppressions', () => []).push({ ruleId, reason });
     const rule = ALL_RULES.find(r => r.id === ruleId);
     addChecks(scope, () => {
       const out = new FindingList(scope, { kserveVersion: KServeVersion.DEFAULT });
@@ -210,10 +223,9 @@ export class Validation {
   public static findings(scope: IConstruct): Finding[] {
     const out: Finding[] = [];
     const all = scope.node.findAll();
-    collecting = true;
-    try {
+    collecting(scope, () => {
       for (const c of all) {
-        for (const checker of checkers.get(c) ?? []) out.push(...runChecker(c, checker).map(applySuppression));
+        for (const checker of existingTreeState<Checker[]>(c, 'checkers') ?? []) out.push(...runChecker(c, checker).map(applySuppression));
         let messages: string[];
         try {
           messages = c.node.validate();
@@ -224,9 +236,7 @@ export class Validation {
           out.push(makeFinding({ construct: c, path: c.node.path, rule: RULES.CONSTRUCT, field: 'validation', value: c.constructor.name, expected: message }));
         }
       }
-    } finally {
-      collecting = false;
-    }
+    });
     const kept = onePerCause(out);
     // In construct-tree order of the construct each finding belongs to (stable).
     const order = new Map(all.map((c, i) => [c, i]));

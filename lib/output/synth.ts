@@ -335,7 +335,7 @@ function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
     return (chart: Chart, i: number) => `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
   };
   if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART || (app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata || app.charts.length === 0) {
-    withoutChecks(() => app.synth());
+    withoutChecks(app, () => app.synth());
     const charts = app.charts;
     const fileOf = fileNames(charts);
     // FOLDER_PER_CHART_* types write a folder per chart.
@@ -345,7 +345,7 @@ function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
   fs.mkdirSync(app.outdir, { recursive: true });
   // One chart goes through cdk8s, which resolves the app's dependencies (chart order depends
   // on them) and runs the other constructs' validations, once.
-  withoutChecks(() => app.charts[0].toJson());
+  withoutChecks(app, () => app.charts[0].toJson());
   const charts = app.charts;
   const fileOf = fileNames(charts);
   const files = new Map<Chart, string>();
