@@ -12,7 +12,7 @@
  */
 import { App, AppProps, Chart, Size } from 'cdk8s';
 import {
-  AppBuilder, ArgoCdApplication, Cpu, DeploymentMode, FluxGitRepository, FluxKustomization, GpuSmokeTest,
+  AppBuilder, ArgoCdApplication, argoCdSyncWaves, Cpu, DeploymentMode, FluxGitRepository, FluxKustomization, GpuSmokeTest,
   InferenceServiceChart, InferenceServiceChartProps, KnativeMetric, KServeVersion, main, Overrides, V2Datatype,
   Validation, withOverrides,
 } from '../lib';
@@ -98,6 +98,8 @@ export function buildApp(props: AppProps = {}, options: ReferenceAppOptions = {}
   // Triton's image is on nvcr.io, whose tags Knative cannot resolve to digests.
   Validation.suppress(chart.predictor, 'ngc-tag-resolution',
     'the cluster runs KServe\'s own install, which adds nvcr.io to Knative\'s registries-skipping-tag-resolving');
+  // Argo CD deploys this folder (buildArgoCd): credentials first.
+  argoCdSyncWaves(app);
   return app;
 }
 

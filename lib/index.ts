@@ -30,6 +30,11 @@ export * from './model/overrides';
 
 // Credentials, constructs and GitOps objects.
 export * from './azure/credentials';
+export * from './azure/source';
+export * from './azure/sources/external-secret';
+export * from './azure/sources/sealed-secret';
+export * from './azure/sources/secret-from-environment';
+export * from './azure/sources/workload-identity';
 export * from './constructs/component';
 export * from './constructs/message-dumper';
 export * from './constructs/triton-predictor';
@@ -39,6 +44,7 @@ export * from './constructs/inference-service-chart';
 export * from './constructs/network-policies';
 export * from './constructs/gpu-smoke-test';
 export * from './gitops/gitops';
+export * from './gitops/argo-cd-sync-waves';
 
 // The synth writer and what it derives beside the manifests.
 export * from './output/endpoints';

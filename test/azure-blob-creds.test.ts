@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  AzureAuthentication, AzureBlobCreds, AzureCredentials, InferenceService, KServeVersion, ModelStorage, PLAINTEXT_OPT_IN_ANNOTATION,
+  argoCdSyncWaves, AzureAuthentication, AzureBlobCreds, AzureCredentials, InferenceService, KServeVersion, ModelStorage, PLAINTEXT_OPT_IN_ANNOTATION,
   SealedSecretScope, SecretStoreKind, TritonPredictor,
 } from '../lib';
 import { CANARY_ENVIRONMENT, fakeSealedValue } from './secrets';
@@ -26,8 +26,7 @@ describe('AzureBlobCreds', () => {
     const objects = synth(chart);
     expect(objects).toEqual([{
       apiVersion: 'v1', kind: 'ServiceAccount',
-      // Argo CD applies wave -1 (credentials) before the InferenceService.
-      metadata: { name: 'kserve-azure-blob', namespace: 'default', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+      metadata: { name: 'kserve-azure-blob', namespace: 'default' },
       secrets: [{ name: 'kserve-azure-blob' }],
       // The predictor pods need no Kubernetes API token.
       automountServiceAccountToken: false,
@@ -76,7 +75,6 @@ describe('AzureBlobCreds', () => {
     const sa = only(objects, 'ServiceAccount');
     expect(sa.secrets).toBeUndefined();
     expect(sa.metadata.annotations).toEqual({
-      'argocd.argoproj.io/sync-wave': '-1',
       'azure.workload.identity/client-id': 'abc-123', 'azure.workload.identity/tenant-id': 'tenant',
     });
     expect(only(objects, 'InferenceService').spec.predictor.labels).toEqual({ 'azure.workload.identity/use': 'true' });
@@ -89,12 +87,12 @@ describe('AzureBlobCreds', () => {
   ])('ExternalSecret for KServe %s: one vault entry per key the version needs, into a Secret the ServiceAccount lists', (version, keys) => {
     const { chart } = chartWith(AzureCredentials.externalSecret({ storeName: 'azure-kv', vaultSecrets: { AZURE_CLIENT_SECRET: 'kserve-sp-secret' } }), version);
     const objects = synth(chart);
-    // The ExternalSecret first: in a single kubectl apply, in Argo CD's wave -1, and as the ServiceAccount's dependency.
+    // The ExternalSecret first: in a single kubectl apply, and as the ServiceAccount's dependency.
     expect(objects.map(o => o.kind)).toEqual(['ExternalSecret', 'ServiceAccount', 'InferenceService']);
     const es = only(objects, 'ExternalSecret');
     expect(es).toEqual({
       apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret',
-      metadata: { name: 'kserve-azure-blob', namespace: 'ml', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
+      metadata: { name: 'kserve-azure-blob', namespace: 'ml' },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: 'SecretStore', name: 'azure-kv' },
@@ -129,7 +127,7 @@ describe('AzureBlobCreds', () => {
       apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret',
       metadata: {
         name: 'kserve-azure-blob', namespace: 'ml',
-        annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
+        annotations: { 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
       },
       spec: { encryptedData, template: { metadata: { name: 'kserve-azure-blob', namespace: 'ml' }, type: 'Opaque' } },
     });
@@ -139,7 +137,27 @@ describe('AzureBlobCreds', () => {
     const encryptedData = { AZURE_STORAGE_ACCESS_KEY: fakeSealedValue('key') };
     const { chart } = chartWith(AzureCredentials.sealedSecret({ encryptedData, authentication: AzureAuthentication.ACCOUNT_KEY, secretName: 'blob-key' }));
     const sealed = only(synth(chart), 'SealedSecret');
-    expect(sealed.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(sealed.metadata.annotations).toBeUndefined();
     expect(sealed.spec.template.metadata.name).toBe('blob-key');
+  });
+
+  test.each([
+    ['existing Secret', AzureCredentials.existingSecret('azcreds'), ['ServiceAccount']],
+    ['ExternalSecret', AzureCredentials.externalSecret({ storeName: 'azure-kv' }), ['ExternalSecret', 'ServiceAccount']],
+    ['SealedSecret', AzureCredentials.sealedSecret({ encryptedData: { AZURE_STORAGE_ACCESS_KEY: fakeSealedValue('key') }, authentication: AzureAuthentication.ACCOUNT_KEY, scope: SealedSecretScope.CLUSTER_WIDE }), ['SealedSecret', 'ServiceAccount']],
+    ['workload identity', AzureCredentials.workloadIdentity({ clientId: 'abc-123' }), ['ServiceAccount']],
+  ] as const)('argoCdSyncWaves, %s: the credentials objects in wave -1, keeping their own annotations; nothing else', (_, credentials, waved) => {
+    const { chart } = chartWith(credentials);
+    const before = synth(chart);
+    argoCdSyncWaves(chart);
+    const after = synth(chart);
+    expect(after.filter(o => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] === '-1').map(o => o.kind)).toEqual(waved);
+    // Only the wave is added: every other field of every object is as it was.
+    const withoutWave = (o: any) => {
+      const { ['argocd.argoproj.io/sync-wave']: _wave, ...rest } = o.metadata.annotations ?? {};
+      return { ...o, metadata: { ...o.metadata, annotations: Object.keys(rest).length ? rest : undefined } };
+    };
+    const normalize = (o: any) => JSON.parse(JSON.stringify({ ...o, metadata: { ...o.metadata, annotations: o.metadata.annotations && Object.keys(o.metadata.annotations).length ? o.metadata.annotations : undefined } }));
+    expect(after.map(withoutWave).map(normalize)).toEqual(before.map(normalize));
   });
 });

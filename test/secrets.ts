@@ -10,7 +10,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { PLAINTEXT_OPT_IN_ANNOTATION } from '../lib/azure/credentials';
+import { PLAINTEXT_OPT_IN_ANNOTATION } from '../lib';
 
 /**
  * The only values tests use as secrets: fake, and unlikely anywhere else, so a match is a leak.

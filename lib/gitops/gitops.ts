@@ -1,4 +1,5 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { goDuration } from '../core/go-duration';
 import { Construct } from 'constructs';
 import { KServeVersion } from '../core/kserve-version';
 import { RULES } from '../core/rules';
@@ -300,14 +301,6 @@ export class FluxKustomization extends Construct {
     });
     this.resource.addDependency(props.source.resource);
   }
-}
-
-/** A Duration as Go writes it (`90s`, `10m`, `1h`), for Flux fields. */
-function goDuration(d: Duration): string {
-  const seconds = d.toSeconds({ integral: false });
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
 }
 
 function checkName(out: FindingList, field: string, name: string): void {

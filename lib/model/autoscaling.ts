@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { KnativeMetric } from '../contract/knative-metric';
+import { goSeconds } from '../core/go-duration';
 
 export { KnativeMetric };
 
@@ -275,11 +276,6 @@ export const KNATIVE_KEYS = {
   targetBurstCapacity: 'autoscaling.knative.dev/target-burst-capacity',
   progressDeadline: 'serving.knative.dev/progress-deadline',
 } as const;
-
-/** A duration as a Go duration string in seconds (`90s`, `1.5s`): fractions are kept for the checks to report. */
-function goSeconds(d: Duration): string {
-  return `${d.toSeconds({ integral: false })}s`;
-}
 
 /** The annotations a `KnativeScaling` writes, values as given (the checks judge them). @internal */
 export function knativeAnnotations(s: KnativeScaling | undefined): Record<string, string> {

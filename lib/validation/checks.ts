@@ -11,6 +11,7 @@ import { KServeVersion } from '../core/kserve-version';
 import { digestsRequired, hasDigest, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from '../model/image-digests';
 import { AZURE_BLOB_FORM, azureAccountProblem, azureBlobUrl, azureContainerProblem, parseAzureBlobUrl } from '../model/azure-blob-url';
 import { canonicalHeaderName } from '../model/logger';
+import { parseGoDuration } from '../core/go-duration';
 import { annotationKeyProblem, envNameProblem, imageReferenceProblem, imageTagProblem, labelKeyProblem, labelValueProblem, resourceNameProblem } from '../core/k8s-syntax';
 import { RULES } from '../core/rules';
 import { DeploymentMode } from '../core/target';
@@ -424,15 +425,6 @@ function isvcSchemaViolations(spec: Json, version: KServeVersion): { field: stri
   });
 }
 
-/** Durations Knative accepts in annotations: Go syntax, reduced to seconds. */
-function goDurationSeconds(v: string): number | undefined {
-  if (!/^([0-9]*\.?[0-9]+(ns|us|µs|ms|s|m|h))+$/.test(v)) return v === '0' ? 0 : undefined;
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const m of v.matchAll(/([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * unit[m[2]];
-  return total;
-}
-
 /** Knative's bounds on the autoscaling annotations people set (knative/serving annotation_validation.go). */
 function checkKnativeAutoscaling(out: FindingList, field: string, annotations: Json | undefined, scope: IConstruct): void {
   const num = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
@@ -445,7 +437,7 @@ function checkKnativeAutoscaling(out: FindingList, field: string, annotations: J
     }
   };
   const duration = (min: number, max: number, wholeSeconds: boolean) => (v: string) => {
-    const d = goDurationSeconds(v);
+    const d = parseGoDuration(v);
     return d !== undefined && d >= min && d <= max && (!wholeSeconds || Math.abs(d - Math.round(d)) < 1e-9);
   };
   const k = 'autoscaling.knative.dev/';
@@ -457,7 +449,7 @@ function checkKnativeAutoscaling(out: FindingList, field: string, annotations: J
   check(`${k}window`, duration(6, 3600, true), 'must be a duration from 6s to 1h in whole seconds, such as 60s');
   check(`${k}scale-down-delay`, duration(0, 3600, true), 'must be a duration from 0s to 1h in whole seconds, such as 300s');
   check(`${k}scale-to-zero-pod-retention-period`, duration(0, 3600, false), 'must be a duration from 0s to 1h, such as 10m');
-  check('serving.knative.dev/progress-deadline', v => (goDurationSeconds(v) ?? 0) >= 1 && duration(1, Infinity, true)(v), 'must be a positive duration in whole seconds, such as 1200s');
+  check('serving.knative.dev/progress-deadline', v => (parseGoDuration(v) ?? 0) >= 1 && duration(1, Infinity, true)(v), 'must be a positive duration in whole seconds, such as 1200s');
   if (annotations?.[`${k}initial-scale`] === '0') {
     out.add(RULES.KNATIVE_FEATURE_FLAGS, `${field}["${k}initial-scale"]`, '0', 'is rejected by Knative unless allow-zero-initial-scale is true',
       { scope, fix: 'set allow-zero-initial-scale: "true" in the config-autoscaler ConfigMap of knative-serving' });
