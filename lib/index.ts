@@ -36,6 +36,7 @@ export * from './azure/sources/sealed-secret';
 export * from './azure/sources/secret-from-environment';
 export * from './azure/sources/workload-identity';
 export * from './constructs/component';
+export * from './constructs/predictor';
 export * from './constructs/message-dumper';
 export * from './constructs/triton-predictor';
 export * from './constructs/python-transformer';

@@ -27,7 +27,7 @@ export const PROPS_TYPES = [
 export const CLASS_TYPES = [
   'ApiObject', 'AzureCredentials', 'Chart', 'ContainerSecurity', 'Cpu', 'DeploymentStrategy', 'Duration', 'EnvValue', 'FluxGitRepository',
   'FluxKustomization', 'IConstruct', 'InferenceService', 'IngressGateway', 'KServeVersion', 'KnativeVersion', 'MessageDumper', 'ModelStorage',
-  'PythonTransformer', 'RolloutStage', 'Size', 'StandardAutoscaler', 'TritonPredictor',
+  'Predictor', 'PythonTransformer', 'RolloutStage', 'Size', 'StandardAutoscaler', 'Transformer', 'TritonPredictor',
 ];
 
 export function propsSchemaText(): string {

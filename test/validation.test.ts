@@ -303,6 +303,11 @@ const ERRORS: Case[] = [
   { when: 'an env value is a number', rule: 'props',
     build: c => model(c, { transformer: { env: { WORKERS: 4 as unknown as string } } }),
     line: 'test/transformer: error [props] env.WORKERS (4) must be a string or an EnvValue: write "4"' },
+  { when: 'a transformer is passed as the predictor (a construct, which JSON cannot print)', rule: 'props',
+    build: c => {
+      new InferenceService(c, 'isvc', { name: 'm', predictor: new PythonTransformer(c, 'transformer', { image: IMAGE }) as unknown as TritonPredictor });
+    },
+    line: 'test/isvc: error [props] predictor (PythonTransformer test/transformer) must be a Predictor' },
   { when: 'env is a string instead of an object', rule: 'props',
     build: c => model(c, { predictor: { env: 'LOG_LEVEL=debug' as unknown as Record<string, string> } }),
     line: 'test/predictor: error [props] env ("LOG_LEVEL=debug") must be an object whose values are each a string or an EnvValue' },
@@ -517,7 +522,7 @@ const ERRORS: Case[] = [
       const predictor = new TritonPredictor(c, 'predictor', { storage: PVC });
       new InferenceService(c, 'isvc', { name: 'm', predictor, rollout: { candidate: predictor, stage: RolloutStage.canary(10) } });
     },
-    line: 'test/isvc: error [canary] rollout.candidate ("test/predictor") must be a different TritonPredictor from predictor: the new model version' },
+    line: 'test/isvc: error [canary] rollout.candidate ("test/predictor") must be a different predictor from predictor: the new model version' },
   { when: 'a chart rollout names no model location for the candidate', rule: 'canary',
     build: c => new InferenceServiceChart(c, 'model', { modelUri: 'pvc://models/v1', rollout: { candidate: { name: 'v2' }, stage: RolloutStage.canary(10) } }),
     line: 'test/model: error [canary] rollout.candidate path, modelUri ("neither") must be exactly modelUri: where the new model version is' },
@@ -605,13 +610,6 @@ const ERRORS: Case[] = [
   { when: 'a predictor request timeout is used on KServe 0.11', rule: 'transformer-args',
     build: c => model(c, { isvc: v(KServeVersion.V0_11), transformer: { predictorRequestTimeout: Duration.seconds(30) } }),
     line: 'test/transformer: error [transformer-args] predictorRequestTimeout ("30s") needs KServe 0.12 or newer (target is 0.11)' },
-  { when: 'one predictor is used by two InferenceServices', rule: 'component-binding',
-    build: c => {
-      const predictor = new TritonPredictor(c, 'predictor', { storage: PVC });
-      new InferenceService(c, 'a', { predictor });
-      new InferenceService(c, 'b', { predictor });
-    },
-    line: 'test/predictor: error [component-binding] props ("default/b") must not be used twice: it is already the predictor of InferenceService default/a; fix: create one TritonPredictor per InferenceService' },
   { when: 'a transformer is never given to an InferenceService', rule: 'component-binding',
     build: c => new PythonTransformer(c, 'transformer', { image: IMAGE }),
     line: 'test/transformer: error [component-binding] props ("PythonTransformer") must be passed to an InferenceService as its transformer: it emits nothing on its own' },

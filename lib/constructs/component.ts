@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { KnativeMetric, KnativeScaling, knativeAnnotations, StandardScaling } from '../model/autoscaling';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { KServeVersion } from '../core/kserve-version';
 import { LoggerOptions, RenderedLogger, renderLogger } from '../model/logger';
-import { RULES } from '../core/rules';
+import { Rule, RULES } from '../core/rules';
 import { DeploymentMode } from '../core/target';
 import { ContainerSecurity, podSecurityContext, renderPullSecrets } from '../model/security';
 import { checkSignature, ModelSignature, V2Datatype } from '../contract/signature';
@@ -127,12 +127,28 @@ export interface ComponentOptions {
   readonly imagePullSecrets?: string[];
 }
 
-/** What a component needs to know about the InferenceService it renders into. @internal */
-export interface ComponentContext {
+/** A problem a component reports while it is bound, under its own construct path. */
+export interface BindProblem {
+  readonly rule: Rule;
+  /** The prop or output field, such as `gpus` or `signature.inputs[0].shape`. */
+  readonly field: string;
+  readonly value: unknown;
+  /** What is expected, such as `must be a whole number of at least 0`. */
+  readonly expected: string;
+  readonly fix?: string;
+}
+
+/** The InferenceService a component is bound to. */
+export interface ComponentBindContext {
+  /** Name of the InferenceService. */
   readonly isvcName: string;
   readonly namespace: string;
   readonly kserveVersion: KServeVersion;
   readonly deploymentMode: DeploymentMode;
+  /** Reports a problem with the component's props, under the component's construct path. */
+  report(problem: BindProblem): void;
+  /** The findings of the binding, for this library's own helpers. @internal */
+  readonly _out: FindingList;
 }
 
 /** Wire form of the component extension fields. @internal */
@@ -217,30 +233,30 @@ export function renderComponent(options: ComponentOptions, logger: LoggerOptions
  * own construct path.
  */
 export abstract class InferenceServiceComponent extends Construct {
-  private boundTo?: string;
+  private bound = false;
 
   protected constructor(scope: Construct, id: string, private readonly role: string) {
     super(scope, id);
     addChecks(this, () => {
       const out = new FindingList(this, { kserveVersion: KServeVersion.DEFAULT });
-      if (!this.boundTo) {
+      if (!this.bound) {
         out.add(RULES.COMPONENT_BINDING, 'props', this.constructor.name, `must be passed to an InferenceService as its ${this.role}: it emits nothing on its own`);
       }
       return out.findings;
     });
   }
 
+  /** Records that an InferenceService has bound this component. */
+  protected markBound(): void {
+    this.bound = true;
+  }
+
   /**
-   * Binds to the InferenceService of `ctx` and renders the shared component fields.
+   * Renders the shared component fields for the InferenceService of `ctx`.
    * @internal
    */
-  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentContext, out: FindingList): RenderedComponent {
-    if (this.boundTo) {
-      out.add(RULES.COMPONENT_BINDING, 'props', `${ctx.namespace}/${ctx.isvcName}`, `must not be used twice: it is already the ${this.role} of InferenceService ${this.boundTo}`,
-        { scope: this, fix: `create one ${this.constructor.name} per InferenceService` });
-    } else {
-      this.boundTo = `${ctx.namespace}/${ctx.isvcName}`;
-    }
+  protected _renderCommon(options: ComponentOptions, logger: LoggerOptions | undefined, ctx: ComponentBindContext): RenderedComponent {
+    const out = ctx._out;
     if (options.signature) {
       for (const p of checkSignature(options.signature)) out.add(RULES.SIGNATURE, p.field, p.value, p.expected, { scope: this });
       for (const [i, t] of (options.signature.inputs ?? []).entries()) {
@@ -255,4 +271,13 @@ export abstract class InferenceServiceComponent extends Construct {
     const imagePullSecrets = renderPullSecrets(options.imagePullSecrets, out, this);
     return imagePullSecrets ? { ...rendered, fields: { ...rendered.fields, imagePullSecrets } } : rendered;
   }
+}
+
+/** The bind context of a component for an InferenceService. @internal */
+export function bindContext(component: IConstruct, isvc: Omit<ComponentBindContext, 'report' | '_out'>, out: FindingList): ComponentBindContext {
+  return {
+    ...isvc,
+    report: p => out.add(p.rule, p.field, p.value, p.expected, { scope: component, fix: p.fix }),
+    _out: out,
+  };
 }

@@ -1,16 +1,15 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject } from '../../imports/serving.kserve.io';
-import { ComponentContext } from './component';
+import { bindContext } from './component';
+import { GRPC_V2_PROTOCOL, Predictor, PredictorRole, Transformer } from './predictor';
 import { KnativeVersion } from '../core/knative-version';
 import { KServeVersion } from '../core/kserve-version';
 import { ILoggerSink, REQUEST_ID_HEADER } from '../model/logger';
 import { IModelStorageCredentials } from '../model/storage';
-import { PythonTransformer } from './python-transformer';
 import { RolloutStage } from '../model/rollout';
 import { RULES } from '../core/rules';
 import { DeploymentMode, KServeTarget } from '../core/target';
-import { TritonPredictor, TritonProtocol } from './triton-predictor';
 import { addChecks, FindingList } from '../core/findings';
 import { checkInferenceService, deploymentModeAnnotation } from '../validation/checks';
 import { compact, dnsLabelExpectation, DNS_1035_LABEL } from '../core/names';
@@ -59,15 +58,15 @@ export interface InferenceServiceProps {
    */
   readonly deploymentMode?: DeploymentMode;
 
-  /** The Triton predictor. */
-  readonly predictor: TritonPredictor;
+  /** The predictor (a `TritonPredictor`). */
+  readonly predictor: Predictor;
 
   /**
    * A transformer in front of the predictor.
    *
    * @default - none: clients call the predictor directly
    */
-  readonly transformer?: PythonTransformer;
+  readonly transformer?: Transformer;
 
   /**
    * Labels on the InferenceService (KServe copies them to every component's pods).
@@ -130,7 +129,7 @@ export interface InferenceServiceRollout {
    * predictor's, and runs without autoscaling of its own (KServe rejects scaling fields on a
    * canary): its `maxReplicas` and `standard` settings are not written.
    */
-  readonly candidate: TritonPredictor;
+  readonly candidate: Predictor;
 
   /** Where the rollout stands. */
   readonly stage: RolloutStage;
@@ -166,10 +165,10 @@ export class InferenceService extends Construct {
   public readonly deploymentMode: DeploymentMode;
   /** The Standard-mode autoscaler class written, if any. */
   public readonly autoscalerClass?: string;
-  /** The stable Triton predictor. */
-  public readonly predictor: TritonPredictor;
+  /** The stable predictor. */
+  public readonly predictor: Predictor;
   /** The transformer, if any. */
-  public readonly transformer?: PythonTransformer;
+  public readonly transformer?: Transformer;
   /** The rollout, if any. */
   public readonly rollout?: InferenceServiceRollout;
   /** Whether Knative tag routing is on (written in Knative mode only). */
@@ -237,13 +236,13 @@ export class InferenceService extends Construct {
         { scope: rollout.candidate });
     }
     if (rollout && rollout.candidate === props.predictor) {
-      out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different TritonPredictor from predictor: the new model version');
+      out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different predictor from predictor: the new model version');
     }
 
-    const ctx: ComponentContext = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
-    const stable = props.predictor._render(ctx, out);
+    const isvc = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
+    const stable = props.predictor.bind({ ...bindContext(props.predictor, isvc, out), role: PredictorRole.PREDICTOR });
     const candidate = rollout && rollout.candidate !== props.predictor
-      ? rollout.candidate._render(ctx, out, standardCanary ? 'canary' : 'predictor')
+      ? rollout.candidate.bind({ ...bindContext(rollout.candidate, isvc, out), role: standardCanary ? PredictorRole.CANARY : PredictorRole.PREDICTOR })
       : undefined;
     for (const [p, r] of [[props.predictor, stable], [rollout?.candidate, candidate]] as const) {
       if (!p || !r) continue;
@@ -259,11 +258,11 @@ export class InferenceService extends Construct {
     // a share of traffic it never gets (see CANARY_DARK_LAUNCH); one pod unless the candidate asks for more.
     // Before 0.20 there is no spec.canary (reported above): nothing to write, and nothing to check twice.
     const canaries = standardCanary && candidate && version.isAtLeast(KServeVersion.V0_20)
-      ? [{ predictor: { ...candidate.json, minReplicas: candidate.json.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
+      ? [{ predictor: { ...candidate.spec, minReplicas: candidate.spec.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
       : undefined;
     if (canaries && candidate) {
       const replicas = canaries[0].predictor.minReplicas;
-      const stableMin = stable.json.minReplicas;
+      const stableMin = stable.spec.minReplicas;
       const held = typeof stableMin === 'number' && typeof replicas === 'number' && stableMin > 1
         ? `; KServe also lowers the stable predictor's minReplicas from ${stableMin} to ${Math.max(stableMin - replicas, 1)} while it runs`
         : '';
@@ -273,7 +272,7 @@ export class InferenceService extends Construct {
     }
     this.predictorName = predictor.name;
 
-    const transformer = props.transformer?._render(ctx, props.predictor.protocol, out);
+    const transformer = props.transformer?.bind({ ...bindContext(props.transformer, isvc, out), predictorProtocol: props.predictor.protocol });
 
     // Standard mode: one autoscaler class for the InferenceService (KServe reads one annotation).
     const asked: [IConstruct | undefined, string | undefined][] = [[predictorScope, predictor.autoscalerClass], [props.transformer, transformer?.autoscalerClass]];
@@ -284,21 +283,21 @@ export class InferenceService extends Construct {
         'must be the same class for every component: KServe reads it from one InferenceService annotation', { fix: 'use one class; metrics may differ per component' });
     }
     this.autoscalerClass = knative ? undefined : classes[0] ?? 'hpa';
-    const predictorJson = { ...predictor.json };
-    const transformerJson = transformer && { ...transformer.json };
+    const predictorJson = { ...predictor.spec };
+    const transformerJson = transformer && { ...transformer.spec };
     if (this.autoscalerClass === 'keda') {
       for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
     }
     if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
 
     this._wiring = {
-      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger, minReplicas: predictor.json.minReplicas },
+      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger, minReplicas: predictor.spec.minReplicas },
       stable: writesCandidate && split ? { construct: props.predictor, name: stable.name, storageUri: stable.storage.uri, credentials: stable.credentials, logger: stable.logger } : undefined,
       canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger, minReplicas: canaries[0].predictor.minReplicas } : undefined,
       candidatePercent: split && !standardCanary ? stage!.candidatePercent : undefined,
       canaryTrafficPercent: standardCanary ? stage!.candidatePercent : undefined,
       transformerLogger: transformer?.logger,
-      predictorLogsRequestId: (predictor.json.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
+      predictorLogsRequestId: (predictor.spec.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
     };
     // The gateway is a Service: a DNS-1035 name in a namespace (a DNS label); ENDPOINTS.md's kubectl commands name both.
     const gatewayNamespace = dnsLabelExpectation(this.ingressGateway.namespace);
@@ -326,7 +325,7 @@ export class InferenceService extends Construct {
           ...(this.autoscalerClass ? { 'serving.kserve.io/autoscalerClass': this.autoscalerClass } : {}),
           ...(knative && props.tagRouting ? { 'serving.kserve.io/enable-tag-routing': 'true' } : {}),
           // 0.17+ webhooks add this when absent; writing it keeps GitOps diffs empty.
-          ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: 'triton' } : {}),
+          ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: props.predictor.modelFormat } : {}),
         },
       },
       spec: compact({ predictor: predictorJson, transformer: transformerJson, canary: canaries }),
@@ -346,9 +345,9 @@ export class InferenceService extends Construct {
       // The emitted object, with every JSON patch applied.
       const final = new FindingList(this, target);
       checkInferenceService(final, this.resource.toJson(), {
-        version, mode, knative: this.knativeVersion, isvc: this, predictor: predictorScope, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
+        version, mode, knative: this.knativeVersion, isvc: this, predictor: predictorScope, modelFormat: props.predictor.modelFormat, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
         renderedStorageUris: rendered,
-      }, { grpc: props.predictor.protocol === TritonProtocol.GRPC_V2 });
+      }, { grpc: props.predictor.protocol === GRPC_V2_PROTOCOL });
       this.checkPrefixOverlap(final);
       return [...renderFindings, ...final.findings];
     });
@@ -461,7 +460,7 @@ export class IngressGateway {
 
 /** One predictor as written: for ENDPOINTS.md. @internal */
 export interface WrittenPredictor {
-  readonly construct: TritonPredictor;
+  readonly construct: Predictor;
   readonly name?: string;
   readonly storageUri: string;
   readonly credentials?: IModelStorageCredentials;

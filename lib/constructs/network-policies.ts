@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { podMatchLabels } from '../contract/load-targets';
 import { Construct } from 'constructs';
 import { KubeNetworkPolicy, NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
 import { InferenceService } from './inference-service';
@@ -82,7 +83,7 @@ export class InferenceServiceNetworkPolicies extends Construct {
     const ingressPath = fromNamespaces(knative ? [gateway, KNATIVE_SERVING_NAMESPACE, ...extra] : [gateway, ...extra]);
     const podsOf = (component?: string): NetworkPolicyPeer => ({
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': isvc.namespace } },
-      podSelector: { matchLabels: { 'serving.kserve.io/inferenceservice': isvc.name, ...(component ? { component } : {}) } },
+      podSelector: { matchLabels: podMatchLabels(isvc.name, component) },
     });
 
     const policy = (id: string, name: string, namespace: string, podSelector: Record<string, string>, from: NetworkPolicyPeer[]) => {
@@ -93,7 +94,7 @@ export class InferenceServiceNetworkPolicies extends Construct {
       this.policies.push(p);
       return p;
     };
-    const selector = (component: string) => ({ 'serving.kserve.io/inferenceservice': isvc.name, component });
+    const selector = (component: string) => podMatchLabels(isvc.name, component);
 
     if (isvc.transformer) {
       policy('transformer', `${isvc.name}-transformer-ingress`, isvc.namespace, selector('transformer'), ingressPath);

@@ -8,16 +8,16 @@ import {
   InferenceServiceSpecTransformerScaleMetric as ScaleMetricWire,
   toJson_InferenceServiceSpecTransformer,
 } from '../../imports/serving.kserve.io';
-import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
+import { ComponentOptions } from './component';
+import { Transformer, TransformerBindContext, TransformerConfig } from './predictor';
 import { EnvValue, renderEnv } from '../model/env';
 import { KServeVersion } from '../core/kserve-version';
-import { ILoggerSink, LoggerOptions } from '../model/logger';
+import { LoggerOptions } from '../model/logger';
 import { ContainerResources, Cpu, quantities, resolveResources } from '../model/resources';
 import { RULES } from '../core/rules';
 import { pinnedImage } from '../model/image-digests';
 import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from '../model/security';
 import { ModelSignature } from '../contract/signature';
-import { FindingList } from '../core/findings';
 import { compact } from '../core/names';
 import { checkedProps } from '../validation/props';
 
@@ -101,7 +101,7 @@ const DERIVED_FLAGS: Record<string, string> = {
  * The transformer of an InferenceService: one container, named `kserve-container`, running a
  * Python pre/post-processing server that calls the predictor.
  */
-export class PythonTransformer extends InferenceServiceComponent {
+export class PythonTransformer extends Transformer {
   /** What clients send to the InferenceService and get back, if given. */
   public readonly signature?: ModelSignature;
   /** The pre/post-processing image. */
@@ -110,20 +110,18 @@ export class PythonTransformer extends InferenceServiceComponent {
   private readonly props: PythonTransformerProps;
 
   public constructor(scope: Construct, id: string, props: PythonTransformerProps) {
-    super(scope, id, 'transformer');
+    super(scope, id);
     props = checkedProps(this, 'PythonTransformerProps', props);
     this.props = props;
     this.signature = props.signature;
     this.image = props.image;
   }
 
-  /**
-   * Renders the transformer for an InferenceService; problems with the props go to `out`.
-   * @internal
-   */
-  public _render(ctx: ComponentContext, predictorProtocol: string, out: FindingList): { json: Record<string, any>; autoscalerClass?: string; dependencies: unknown[]; logger?: ILoggerSink } {
+  protected render(ctx: TransformerBindContext): TransformerConfig {
     const props = this.props;
-    const rendered = this._renderCommon(props, props.logger, ctx, out);
+    const out = ctx._out;
+    const predictorProtocol = ctx.predictorProtocol;
+    const rendered = this._renderCommon(props, props.logger, ctx);
     const { autoScaling, deploymentStrategy, ...component } = rendered.fields;
     const flagProblem = (field: string, value: unknown, expected: string) => out.add(RULES.TRANSFORMER_FLAGS, field, value, expected, { scope: this });
 
@@ -178,7 +176,7 @@ export class PythonTransformer extends InferenceServiceComponent {
       logger: props.logger?.sink,
       autoscalerClass: rendered.autoscalerClass,
       // autoScaling and deploymentStrategy carry IntOrString values the generated toJson would drop.
-      json: compact({ ...toJson_InferenceServiceSpecTransformer(spec), autoScaling, deploymentStrategy }),
+      spec: compact({ ...toJson_InferenceServiceSpecTransformer(spec), autoScaling, deploymentStrategy }),
     };
   }
 }

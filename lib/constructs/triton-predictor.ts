@@ -8,10 +8,11 @@ import {
   InferenceServiceSpecPredictorScaleMetric as ScaleMetricWire,
   toJson_InferenceServiceSpecPredictor,
 } from '../../imports/serving.kserve.io';
-import { ComponentContext, ComponentOptions, InferenceServiceComponent } from './component';
+import { ComponentOptions } from './component';
+import { Predictor, PredictorBindContext, PredictorConfig, PredictorRole } from './predictor';
 import { EnvValue, renderEnv } from '../model/env';
-import { ILoggerSink, LoggerOptions } from '../model/logger';
-import { IModelStorageCredentials, ModelStorage } from '../model/storage';
+import { LoggerOptions } from '../model/logger';
+import { ModelStorage } from '../model/storage';
 import { ContainerResources, Cpu, quantities, resolveResources } from '../model/resources';
 import { RULES } from '../core/rules';
 import { DeploymentMode } from '../core/target';
@@ -19,7 +20,6 @@ import { KServeVersion } from '../core/kserve-version';
 import { digestsRequired, pinnedImage, TRITON_RUNTIME_IMAGE, TRITON_RUNTIME_TAG } from '../model/image-digests';
 import { DEFAULT_TMP_DIR, renderSecurity, withSecurityEnv } from '../model/security';
 import { ModelSignature } from '../contract/signature';
-import { FindingList } from '../core/findings';
 import { compact, DNS_1035_LABEL } from '../core/names';
 import { checkedProps } from '../validation/props';
 
@@ -133,30 +133,16 @@ function withCanaryModelName(json: Record<string, any>, canary: boolean): Record
   return canary ? { ...json, model: { name: 'kserve-container', ...json.model } } : json;
 }
 
-/** Rendered predictor. @internal */
-export interface PredictorRender {
-  /** The predictor as written to the InferenceService. */
-  readonly json: Record<string, any>;
-  /** The Standard-mode autoscaler class the predictor asks for. */
-  readonly autoscalerClass?: string;
-  /** `predictor.name` as written. */
-  readonly name?: string;
-  readonly credentials?: IModelStorageCredentials;
-  /** The storage URI as built, and whether its Azure parts were checked from props. */
-  readonly storage: { readonly uri: string; readonly partsChecked: boolean; readonly azurePrefix?: string };
-  /** Objects that must be applied before the InferenceService. */
-  readonly dependencies: unknown[];
-  /** Where the predictor logs, if it does. */
-  readonly logger?: ILoggerSink;
-}
-
 /**
  * The predictor of an InferenceService: NVIDIA Triton serving a model repository through
  * KServe's `triton` model format (runtime `kserve-tritonserver`).
  */
-export class TritonPredictor extends InferenceServiceComponent {
+export class TritonPredictor extends Predictor {
   /** The protocol Triton serves; the transformer talks to it with the same one. */
   public readonly protocol: TritonProtocol;
+  /** KServe's `triton` model format (runtime `kserve-tritonserver`). */
+  public readonly modelFormat = 'triton';
+  public readonly serverName = 'Triton';
   /** The tensors Triton takes and returns, if given. */
   public readonly signature?: ModelSignature;
   /** Name of this model version, if given (`predictor.name` in Standard mode on KServe 0.20+). */
@@ -165,7 +151,7 @@ export class TritonPredictor extends InferenceServiceComponent {
   private readonly props: TritonPredictorProps;
 
   public constructor(scope: Construct, id: string, props: TritonPredictorProps) {
-    super(scope, id, 'predictor');
+    super(scope, id);
     props = checkedProps(this, 'TritonPredictorProps', props);
     this.props = props;
     this.protocol = props.protocol ?? TritonProtocol.V2;
@@ -173,14 +159,11 @@ export class TritonPredictor extends InferenceServiceComponent {
     this.signature = props.signature;
   }
 
-  /**
-   * Renders the predictor for an InferenceService; problems with the props go to `out`.
-   * @internal
-   */
-  public _render(ctx: ComponentContext, out: FindingList, as: 'predictor' | 'canary' = 'predictor'): PredictorRender {
+  protected render(ctx: PredictorBindContext): PredictorConfig {
     const props = this.props;
-    const rendered = this._renderCommon(props, props.logger, ctx, out);
-    const canary = as === 'canary';
+    const out = ctx._out;
+    const rendered = this._renderCommon(props, props.logger, ctx);
+    const canary = ctx.role === PredictorRole.CANARY;
     // A Standard-mode canary has no scaling of its own: KServe rejects these fields on it (§3.1 V15).
     const { maxReplicas, scaleMetric, scaleTarget, autoScaling, ...unscaled } = rendered.fields;
     const component = canary ? unscaled : rendered.fields;
@@ -255,7 +238,7 @@ export class TritonPredictor extends InferenceServiceComponent {
       autoscalerClass: canary ? undefined : rendered.autoscalerClass,
       name,
       // Fields the pruned import does not type (name) or would mangle (IntOrString values) are added as JSON.
-      json: compact({ ...(name !== undefined ? { name } : {}), ...withCanaryModelName(toJson_InferenceServiceSpecPredictor(spec)!, canary), autoScaling: rawAutoScaling, deploymentStrategy }),
+      spec: compact({ ...(name !== undefined ? { name } : {}), ...withCanaryModelName(toJson_InferenceServiceSpecPredictor(spec)!, canary), autoScaling: rawAutoScaling, deploymentStrategy }),
     };
   }
 }

@@ -16,6 +16,16 @@ export const LOAD_TARGETS_FILE = 'loadtest/targets.json';
 /** The pod labels KServe puts on each component's pods (kserve.md §3). */
 export const POD_LABELS = { inferenceService: 'serving.kserve.io/inferenceservice', component: 'component' } as const;
 
+/** The labels that select an InferenceService's pods, or one component's. */
+export function podMatchLabels(inferenceService: string, component?: string): Record<string, string> {
+  return { [POD_LABELS.inferenceService]: inferenceService, ...(component ? { [POD_LABELS.component]: component } : {}) };
+}
+
+/** The same as a `kubectl -l` selector: `serving.kserve.io/inferenceservice=<name>[,component=<component>]`. */
+export function podSelector(inferenceService: string, component?: string): string {
+  return Object.entries(podMatchLabels(inferenceService, component)).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
 /** One InferenceService in a load targets file. */
 export interface LoadTargetsEntry {
   readonly name: string;

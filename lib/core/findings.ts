@@ -60,8 +60,19 @@ function makeFinding(f: Finding): Finding {
 
 function show(value: unknown): string {
   if (value === undefined) return 'not set';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : jsonOrName(value);
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+/** A value as JSON, or for what JSON cannot write (a construct, a cycle) its class and construct path. */
+function jsonOrName(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    const path = (value as { node?: { path?: unknown } }).node?.path;
+    const name = (value as object).constructor?.name ?? typeof value;
+    return typeof path === 'string' ? `${name} ${path}` : name;
+  }
 }
 
 /** A finding as one line: `<path>: <severity> [<rule>] <field> (<value>) <expected>; fix: <fix>`. */
@@ -96,9 +107,18 @@ type Checker = () => Finding[];
 /**
  * One cause, one line: a prop of the wrong type is not reported again by the rule that reads
  * it, and a field that a rule reports (autoScaling before 0.15) is not reported again by the
- * schema check. Findings are the same cause when they name the same construct and field.
+ * schema check. Findings are the same cause when they name the same construct and field, and
+ * a finding that is reported twice alike is kept once.
  */
 function onePerCause(findings: Finding[]): Finding[] {
+  // A component bound to two InferenceServices reports a problem of its props once.
+  const seen = new Set<string>();
+  findings = findings.filter(f => {
+    const line = `${formatFinding(f)}\u0000${f.suppressedBecause ?? ''}`;
+    if (seen.has(line)) return false;
+    seen.add(line);
+    return true;
+  });
   const key = (f: Finding) => `${f.path}\u0000${f.field}`;
   const props = new Set(findings.filter(f => f.rule === RULES.PROPS).map(key));
   const ruled = new Set(findings.filter(f => f.rule !== RULES.SCHEMA).map(key));

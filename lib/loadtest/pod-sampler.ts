@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { POD_LABELS } from '../contract/load-targets';
+import { POD_LABELS, podSelector } from '../contract/load-targets';
 
 /** Which pods to count during a load test, and how to reach the cluster. */
 export interface PodSamplingOptions {
@@ -48,7 +48,7 @@ export function podSampleArgs(options: PodSamplingOptions, timeoutSeconds = 5): 
     ...(options.context ? ['--context', options.context] : []),
     '-n', options.namespace,
     'get', 'pods',
-    '-l', `${POD_LABELS.inferenceService}=${options.inferenceService}`,
+    '-l', podSelector(options.inferenceService),
     '-o', 'json',
     `--request-timeout=${timeoutSeconds}s`,
   ];

@@ -6,7 +6,8 @@ import { MessageDumper } from '../constructs/message-dumper';
 import { KServeVersion } from '../core/kserve-version';
 import { DeploymentMode } from '../core/target';
 import { exampleRequest, ModelSignature, V2InferenceRequest } from '../contract/signature';
-import { TritonProtocol } from '../constructs/triton-predictor';
+import { GRPC_V2_PROTOCOL } from '../constructs/predictor';
+import { podSelector } from '../contract/load-targets';
 
 /** Where one part of an InferenceService answers. */
 export interface ComponentEndpoint {
@@ -138,7 +139,7 @@ export function mermaidDiagram(isvc: InferenceService): string {
   node('ingress', box, isvc.ingressGateway.description, `${isvc.ingressGateway.namespace}/${isvc.ingressGateway.serviceName}`);
   lines.push(`  client -->|${label(`Host: ${endpoints.entry.host}`, `POST ${endpoints.entry.inferPath}`)}| ingress`);
 
-  const grpc = isvc.predictor.protocol === TritonProtocol.GRPC_V2;
+  const grpc = isvc.predictor.protocol === GRPC_V2_PROTOCOL;
   const predictorNodes: [string, WrittenPredictor, string | undefined][] = [];
   const percent = wiring.candidatePercent;
   if (wiring.canary) {
@@ -154,7 +155,7 @@ export function mermaidDiagram(isvc: InferenceService): string {
   for (const [id, p] of predictorNodes) {
     const object = p.name === undefined ? isvc.predictorServiceName : `${isvc.name}-${p.name}-predictor`;
     const what = id === 'stable' ? 'stable version' : id === 'canary' ? 'canary' : 'predictor';
-    node(id, box, `${what}: Triton ${p.construct.protocol}`, knative ? `Knative Service ${object}` : `Deployment ${object}`,
+    node(id, box, `${what}: ${p.construct.serverName} ${p.construct.protocol}`, knative ? `Knative Service ${object}` : `Deployment ${object}`,
       ...id === 'canary' ? ['dark launch: in-cluster only'] : [], p.construct.node.path);
   }
   let upstream = 'ingress';
@@ -255,7 +256,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   const ns = isvc.namespace;
   const knative = isvc.deploymentMode === DeploymentMode.KNATIVE;
   const gw = isvc.ingressGateway;
-  const grpc = isvc.predictor.protocol === TritonProtocol.GRPC_V2;
+  const grpc = isvc.predictor.protocol === GRPC_V2_PROTOCOL;
   const out: string[] = [];
   out.push(`## ${isvc.name} (namespace ${ns})`);
   out.push('');
@@ -314,7 +315,7 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push('');
   const predictor = e.components.find(c => c.role === 'predictor')!;
   if (isvc.transformer) {
-    out.push('Call the predictor directly, bypassing the transformer (its request is what Triton takes):');
+    out.push(`Call the predictor directly, bypassing the transformer (its request is what ${isvc.predictor.serverName} takes):`);
     out.push('');
     out.push(code('sh', curl(`http://\${INGRESS_HOST}:\${INGRESS_PORT}${predictor.inferPath}`, predictor.host, predictor.exampleFile)));
     out.push('');
@@ -346,9 +347,9 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
 
   out.push('### Call the predictor without the ingress');
   out.push('');
-  const pod = `"$(kubectl -n ${ns} get pod -l serving.kserve.io/inferenceservice=${isvc.name},component=predictor -o name | head -n 1)"`;
+  const pod = `"$(kubectl -n ${ns} get pod -l ${podSelector(isvc.name, 'predictor')} -o name | head -n 1)"`;
   out.push(knative
-    ? `Forward a local port straight to Triton in a predictor pod (Knative routes only through the gateway; this skips the queue proxy and the logger agent, so the call is not logged):`
+    ? `Forward a local port straight to ${isvc.predictor.serverName} in a predictor pod (Knative routes only through the gateway; this skips the queue proxy and the logger agent, so the call is not logged):`
     : 'Forward a local port to the predictor\'s Service (through the logger agent, when logging is on):');
   out.push('');
   out.push(code('sh', [
@@ -364,12 +365,12 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
     `kubectl -n ${ns} wait --for=condition=Ready inferenceservice/${isvc.name} --timeout=15m`,
     `kubectl -n ${ns} get inferenceservice ${isvc.name}`,
     `kubectl -n ${ns} describe inferenceservice ${isvc.name}`,
-    `kubectl -n ${ns} get pods -l serving.kserve.io/inferenceservice=${isvc.name}`,
+    `kubectl -n ${ns} get pods -l ${podSelector(isvc.name)}`,
     knative
       ? `kubectl -n ${ns} get revisions -l serving.knative.dev/service=${isvc.predictorServiceName}`
       : `kubectl -n ${ns} get deployment,service ${[isvc.predictorServiceName, ...(isvc.transformer ? [isvc.transformerServiceName] : [])].join(' ')}`,
-    `kubectl -n ${ns} logs -l serving.kserve.io/inferenceservice=${isvc.name},component=predictor -c kserve-container --tail=50`,
-    ...(isvc.transformer ? [`kubectl -n ${ns} logs -l serving.kserve.io/inferenceservice=${isvc.name},component=transformer -c kserve-container --tail=50`] : []),
+    `kubectl -n ${ns} logs -l ${podSelector(isvc.name, 'predictor')} -c kserve-container --tail=50`,
+    ...(isvc.transformer ? [`kubectl -n ${ns} logs -l ${podSelector(isvc.name, 'transformer')} -c kserve-container --tail=50`] : []),
   ];
   for (const s of sinks) {
     if (s instanceof MessageDumper) {

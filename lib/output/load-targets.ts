@@ -1,6 +1,6 @@
 import { ComponentEndpoint, endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
 import { InferenceService } from '../constructs/inference-service';
-import { LoadComponent, LoadTargetsDocument, POD_LABELS } from '../contract/load-targets';
+import { LoadComponent, LoadTargetsDocument, podSelector } from '../contract/load-targets';
 import { formatRequest, V2InferenceRequest } from '../contract/signature';
 
 /** One part of an InferenceService as a load test calls it through the ingress gateway. */
@@ -52,7 +52,7 @@ export function loadTargetsDocument(placed: PlacedInferenceService[]): string {
       namespace: p.isvc.namespace,
       file: p.file,
       podComponents: p.isvc.transformer ? ['transformer', 'predictor'] : ['predictor'],
-      podSelector: `${POD_LABELS.inferenceService}=${p.isvc.name}`,
+      podSelector: podSelector(p.isvc.name),
       targets: Object.fromEntries(loadTargetsOf(p.isvc, p.examples).map(t => [t.component, {
         host: t.host,
         path: t.path,

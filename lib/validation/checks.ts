@@ -374,6 +374,8 @@ export interface IsvcCheckContext {
   readonly isvc: IConstruct;
   /** The construct written as `spec.predictor`. */
   readonly predictor: IConstruct;
+  /** The model format that predictor declares (`triton` for TritonPredictor): the Triton checks apply to Triton only. */
+  readonly modelFormat: string;
   /** The constructs written as `spec.canary[i].predictor`. */
   readonly canaries: IConstruct[];
   readonly transformer?: IConstruct;
@@ -719,7 +721,9 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
     out.add(RULES.PREDICTOR_IMPLEMENTATION, 'spec.predictor.model', undefined, 'must be set: the Triton predictor is a model spec', { scope: pScope });
   } else {
     if (model.name !== undefined) out.add(RULES.PREDICTOR_MODEL_NAME, 'spec.predictor.model.name', model.name, 'must not be set: KServe 0.16+ rejects a name inside the model spec', { scope: pScope });
-    if (model.modelFormat?.name !== 'triton') out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.modelFormat.name', model.modelFormat?.name, 'must be triton', { scope: pScope });
+    if (model.modelFormat?.name !== ctx.modelFormat) out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.modelFormat.name', model.modelFormat?.name, `must be ${ctx.modelFormat}`, { scope: pScope });
+  }
+  if (model && ctx.modelFormat === 'triton') {
     if (!['v2', 'grpc-v2'].includes(model.protocolVersion)) out.add(RULES.TRITON_PROTOCOL, 'spec.predictor.model.protocolVersion', model.protocolVersion, 'must be v2 or grpc-v2: the Triton runtime speaks only the Open Inference Protocol', { scope: pScope });
     if (model.runtimeVersion !== undefined && (model.runtimeVersion === 'latest' || String(model.runtimeVersion).trim() === '')) {
       out.add(RULES.IMAGE_PINNED, 'spec.predictor.model.runtimeVersion', model.runtimeVersion, 'must be a fixed Triton tag such as 24.08-py3', { scope: pScope });

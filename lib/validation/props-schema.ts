@@ -438,10 +438,10 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
      "$ref": "#/definitions/DeploymentMode"
     },
     "predictor": {
-     "$ref": "#/definitions/TritonPredictor"
+     "$ref": "#/definitions/Predictor"
     },
     "transformer": {
-     "$ref": "#/definitions/PythonTransformer"
+     "$ref": "#/definitions/Transformer"
     },
     "labels": {
      "type": "object",
@@ -477,7 +477,7 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
    "type": "object",
    "properties": {
     "candidate": {
-     "$ref": "#/definitions/TritonPredictor"
+     "$ref": "#/definitions/Predictor"
     },
     "stage": {
      "$ref": "#/definitions/RolloutStage"
@@ -660,8 +660,8 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
    },
    "additionalProperties": false
   },
-  "PythonTransformer": {
-   "x-instance-of": "PythonTransformer"
+  "Predictor": {
+   "x-instance-of": "Predictor"
   },
   "PythonTransformerOptions": {
    "type": "object",
@@ -923,8 +923,8 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
    ],
    "additionalProperties": false
   },
-  "TritonPredictor": {
-   "x-instance-of": "TritonPredictor"
+  "Transformer": {
+   "x-instance-of": "Transformer"
   },
   "TritonPredictorOptions": {
    "type": "object",
