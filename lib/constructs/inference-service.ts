@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { clusterLocalUrl, predictorServiceName, transformerServiceName } from '../core/kserve-names';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject } from '../../imports/serving.kserve.io';
 import { bindContext } from './component';
@@ -267,7 +268,7 @@ export class InferenceService extends Construct {
         ? `; KServe also lowers the stable predictor's minReplicas from ${stableMin} to ${Math.max(stableMin - replicas, 1)} while it runs`
         : '';
       out.add(RULES.CANARY_DARK_LAUNCH, 'rollout.stage', stage!.toString(),
-        `is a dark launch on KServe ${version} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at http://${this.name}-${candidate.name}-predictor.${this.namespace}.svc.cluster.local${held}`,
+        `is a dark launch on KServe ${version} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at ${clusterLocalUrl(predictorServiceName(this.name, candidate.name), this.namespace)}${held}`,
         { scope: rollout!.candidate, fix: 'send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)' });
     }
     this.predictorName = predictor.name;
@@ -378,7 +379,7 @@ export class InferenceService extends Construct {
       const tags: [string, string, string][] = [];
       if (this.tagRouting) tags.push(['latest', service, 'tagRouting']);
       const split = this.rollout !== undefined && this.rollout.stage.kind !== 'promoted' && (this.rollout.stage.candidatePercent ?? 0) < 100;
-      if (split) tags.push(['prev', `${this.name}-predictor`, 'the canary']);
+      if (split) tags.push(['prev', predictorServiceName(this.name), 'the canary']);
       for (const [tag, ksvc, why] of tags) {
         const host = `${tag}-${ksvc}`;
         if (host.length > 63) {
@@ -389,7 +390,7 @@ export class InferenceService extends Construct {
     // Standard mode: pod label `isvc.<object>` and host label `<object>-<namespace>` (kserve#4807),
     // where a named predictor's object is `<name>-<predictor name>-predictor`.
     const objects = new Map<string, string | undefined>([[service, undefined]]);
-    for (const p of predictorNames) objects.set(p === undefined ? `${this.name}-predictor` : `${this.name}-${p}-predictor`, p);
+    for (const p of predictorNames) objects.set(predictorServiceName(this.name, p), p);
     for (const [object, p] of objects) {
       // The parts the user chose (InferenceService name, predictor name) and the fixed rest.
       const chosen = p === undefined ? this.name.length : this.name.length + p.length;
@@ -422,17 +423,17 @@ export class InferenceService extends Construct {
 
   /** Name of the predictor's Knative Service or Deployment (and in-cluster host `<it>.<namespace>`). */
   public get predictorServiceName(): string {
-    return this.predictorName === undefined ? `${this.name}-predictor` : `${this.name}-${this.predictorName}-predictor`;
+    return predictorServiceName(this.name, this.predictorName);
   }
 
   /** Name of the transformer's Knative Service or Deployment. */
   public get transformerServiceName(): string {
-    return `${this.name}-transformer`;
+    return transformerServiceName(this.name);
   }
 
   /** The in-cluster URL of the InferenceService (transformer if present, else predictor). */
   public get internalUrl(): string {
-    return `http://${this.name}.${this.namespace}.svc.cluster.local`;
+    return clusterLocalUrl(this.name, this.namespace);
   }
 }
 

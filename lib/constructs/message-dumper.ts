@@ -1,4 +1,5 @@
 import { ApiObject, Size } from 'cdk8s';
+import { clusterLocalUrl } from '../core/kserve-names';
 import { Construct } from 'constructs';
 import { IntOrString, KubeDeployment, KubeService, toJson_DeploymentSpec, toJson_ServiceSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import {
@@ -148,7 +149,7 @@ export class MessageDumper extends Construct implements ILoggerSink {
     props = checkedProps(this, 'MessageDumperProps', props);
     this.name = props.name ?? 'message-dumper';
     this.namespace = resolveNamespace(this, props.namespace);
-    this.url = `http://${this.name}.${this.namespace}.svc.cluster.local`;
+    this.url = clusterLocalUrl(this.name, this.namespace);
     const minScale = props.minScale ?? 1;
     const image = props.image ?? EVENT_DISPLAY_IMAGE;
 

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { predictorServiceName, transformerServiceName } from '../core/kserve-names';
 import { podMatchLabels } from '../contract/load-targets';
 import { Construct } from 'constructs';
 import { KubeNetworkPolicy, NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -97,11 +98,11 @@ export class InferenceServiceNetworkPolicies extends Construct {
     const selector = (component: string) => podMatchLabels(isvc.name, component);
 
     if (isvc.transformer) {
-      policy('transformer', `${isvc.name}-transformer-ingress`, isvc.namespace, selector('transformer'), ingressPath);
+      policy('transformer', `${transformerServiceName(isvc.name)}-ingress`, isvc.namespace, selector('transformer'), ingressPath);
       const fromTransformer = [podsOf('transformer'), ...knative ? ingressPath : fromNamespaces(extra)];
-      policy('predictor', `${isvc.name}-predictor-ingress`, isvc.namespace, selector('predictor'), fromTransformer);
+      policy('predictor', `${predictorServiceName(isvc.name)}-ingress`, isvc.namespace, selector('predictor'), fromTransformer);
     } else {
-      policy('predictor', `${isvc.name}-predictor-ingress`, isvc.namespace, selector('predictor'), ingressPath);
+      policy('predictor', `${predictorServiceName(isvc.name)}-ingress`, isvc.namespace, selector('predictor'), ingressPath);
     }
     if (dumper) {
       const dumperPods: Record<string, string> = knative ? { 'serving.knative.dev/service': dumper.name } : { 'app.kubernetes.io/name': 'message-dumper', 'app.kubernetes.io/instance': dumper.name };

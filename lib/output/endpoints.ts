@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { clusterLocalUrl, predictorServiceName } from '../core/kserve-names';
 import { AzureBlobCreds } from '../azure/credentials';
 import { InferenceService, WrittenPredictor } from '../constructs/inference-service';
 import { ILoggerSink } from '../model/logger';
@@ -63,7 +64,7 @@ function hostOf(isvc: InferenceService, object: string): { host: string; interna
   const suffix = isvc.ingressDomain;
   // Knative: {object}.{ns}.{domain}; Standard: KServe's default domainTemplate {object}-{ns}.{domain}.
   const host = knative ? `${object}.${isvc.namespace}.${suffix}` : `${object}-${isvc.namespace}.${suffix}`;
-  return { host, internalUrl: `http://${object}.${isvc.namespace}.svc.cluster.local` };
+  return { host, internalUrl: clusterLocalUrl(object, isvc.namespace) };
 }
 
 /** The hosts and URLs of an InferenceService's parts. */
@@ -85,7 +86,7 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
   const wiring = isvc._wiring;
   if (wiring.canary?.name) {
     // A 0.20 Standard canary has its own Service but no Ingress rule: in-cluster only (kserve.md Corrections 3).
-    const object = `${isvc.name}-${wiring.canary.name}-predictor`;
+    const object = predictorServiceName(isvc.name, wiring.canary.name);
     components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, reaches: 'canary, in-cluster only', inferPath, exampleFile: predictorExample });
   }
   // KServe tags the latest revision with tag routing, and the previous one whenever a canary
@@ -153,7 +154,7 @@ export function mermaidDiagram(isvc: InferenceService): string {
     predictorNodes.push(['predictor', wiring.predictor, undefined]);
   }
   for (const [id, p] of predictorNodes) {
-    const object = p.name === undefined ? isvc.predictorServiceName : `${isvc.name}-${p.name}-predictor`;
+    const object = p.name === undefined ? isvc.predictorServiceName : predictorServiceName(isvc.name, p.name);
     const what = id === 'stable' ? 'stable version' : id === 'canary' ? 'canary' : 'predictor';
     node(id, box, `${what}: ${p.construct.serverName} ${p.construct.protocol}`, knative ? `Knative Service ${object}` : `Deployment ${object}`,
       ...id === 'canary' ? ['dark launch: in-cluster only'] : [], p.construct.node.path);
