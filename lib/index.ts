@@ -7,6 +7,7 @@
  */
 
 // The target and the vocabulary of findings.
+export * from './core/minor-version';
 export * from './core/kserve-version';
 export * from './core/knative-version';
 export * from './core/target';

@@ -181,7 +181,7 @@ export interface RenderedComponent {
 /**
  * Renders the fields shared by all components for the deployment mode: `knative` settings in
  * Knative mode, `standard` settings in Standard mode. Values are written as given: the rules of
- * kserve.md §3.1 V12-V14 and §3.3 are checked on the emitted object (`lib/validation/checks.ts`), so values
+ * kserve.md §3.1 V12-V14 and §3.3 are checked on the emitted object (`lib/validation/checks/`), so values
  * set through JSON patches are checked the same way.
  * @internal
  */

@@ -7,7 +7,7 @@ import { DeploymentMode } from '../core/target';
 import { addChecks, FindingList } from '../core/findings';
 import { pinnedImage } from '../model/image-digests';
 import { ContainerSecurity, podSecurityContext, renderPullSecrets, renderSecurity } from '../model/security';
-import { checkImage } from '../validation/checks';
+import { checkImage } from '../validation/checks/pod';
 import { dnsLabelExpectation, DNS_SUBDOMAIN } from '../core/names';
 import { resolveNamespace } from '../core/scope';
 import { checkedProps } from '../validation/props';

@@ -8,11 +8,11 @@ import { KnativeVersion } from '../core/knative-version';
 import { KServeVersion } from '../core/kserve-version';
 import { ILoggerSink, REQUEST_ID_HEADER } from '../model/logger';
 import { IModelStorageCredentials } from '../model/storage';
-import { RolloutStage } from '../model/rollout';
+import { RolloutStage, RolloutStageKind } from '../model/rollout';
 import { RULES } from '../core/rules';
 import { DeploymentMode, KServeTarget } from '../core/target';
 import { addChecks, FindingList } from '../core/findings';
-import { checkInferenceService, deploymentModeAnnotation } from '../validation/checks';
+import { checkInferenceService, deploymentModeAnnotation } from '../validation/checks/inference-service';
 import { compact, dnsLabelExpectation, DNS_1035_LABEL } from '../core/names';
 import { resolveNamespace } from '../core/scope';
 import { treeState } from '../core/tree-state';
@@ -147,7 +147,7 @@ const KEDA_DEFAULT = { metrics: [{ type: 'Resource', resource: { name: 'cpu', ta
  * optional Python transformer, in Knative or Standard mode, optionally rolling out a new model
  * version. Its primary child has id `Resource`, so `ApiObject.of(isvc).addJsonPatch(...)`
  * reaches fields this library does not model; the patched object is checked at synth like the
- * rest (README, "What synth checks").
+ * rest (docs/rules.md).
  */
 export class InferenceService extends Construct {
   /** Name of the InferenceService. */
@@ -222,9 +222,9 @@ export class InferenceService extends Construct {
     // Which predictor is written where (see RolloutStage).
     const rollout = props.rollout;
     const stage = rollout?.stage;
-    const split = stage !== undefined && stage.kind !== 'promoted';
+    const split = stage !== undefined && stage.kind !== RolloutStageKind.PROMOTED;
     const standardCanary = !knative && split;
-    if (stage?.kind === 'canary') {
+    if (stage?.kind === RolloutStageKind.CANARY) {
       const p = stage.candidatePercent!;
       if (!(Number.isInteger(p) && p >= 0 && p <= 100)) out.add(RULES.CANARY, 'rollout.stage', stage.toString(), 'must send a whole percentage from 0 to 100 to the candidate');
     }
@@ -252,7 +252,7 @@ export class InferenceService extends Construct {
     }
     // Knative mode writes the candidate as the predictor (Knative keeps the stable revision);
     // Standard mode writes the stable predictor and the candidate as a canary, until promoted.
-    const writesCandidate = candidate !== undefined && (knative || stage?.kind === 'promoted');
+    const writesCandidate = candidate !== undefined && (knative || stage?.kind === RolloutStageKind.PROMOTED);
     const predictor = writesCandidate ? candidate : stable;
     const predictorScope = writesCandidate ? rollout!.candidate : props.predictor;
     // A 0.20 canary is sized by its minReplicas, else by ceil(stable minReplicas × trafficPercent / 100),
@@ -378,7 +378,7 @@ export class InferenceService extends Construct {
       // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/knative/ksvc_reconciler.go:134-152).
       const tags: [string, string, string][] = [];
       if (this.tagRouting) tags.push(['latest', service, 'tagRouting']);
-      const split = this.rollout !== undefined && this.rollout.stage.kind !== 'promoted' && (this.rollout.stage.candidatePercent ?? 0) < 100;
+      const split = this.rollout !== undefined && this.rollout.stage.kind !== RolloutStageKind.PROMOTED && (this.rollout.stage.candidatePercent ?? 0) < 100;
       if (split) tags.push(['prev', predictorServiceName(this.name), 'the canary']);
       for (const [tag, ksvc, why] of tags) {
         const host = `${tag}-${ksvc}`;

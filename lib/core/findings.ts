@@ -218,7 +218,7 @@ export class Validation {
    * Errors the cluster would reject cannot be suppressed.
    *
    * @param scope the construct (a chart, an InferenceService, a component) to suppress under
-   * @param ruleId the rule id, such as `ngc-tag-resolution` (README, "What synth checks")
+   * @param ruleId the rule id, such as `ngc-tag-resolution` (docs/rules.md)
    * @param reason why it is safe here
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {

@@ -1,4 +1,5 @@
 import { KServeVersion } from './kserve-version';
+import { MinorVersion, parseMinorVersion } from './minor-version';
 
 /**
  * A Knative Serving release line (1.10 to 1.21) that the cluster runs, in Knative mode. What
@@ -6,7 +7,7 @@ import { KServeVersion } from './kserve-version';
  * `/var/log` as volume mount paths, and up to 1.16 it rejects `securityContext.privileged`.
  * Patch releases changed neither, so a version is identified by its minor number.
  */
-export class KnativeVersion {
+export class KnativeVersion extends MinorVersion {
   /** Knative Serving 1.10 (installed by KServe 0.11 and 0.12). */
   public static readonly V1_10 = new KnativeVersion(10);
   /** Knative Serving 1.11. */
@@ -56,30 +57,14 @@ export class KnativeVersion {
    * @throws when the text is not a version or is outside 1.10 to 1.21
    */
   public static of(version: string): KnativeVersion {
-    const match = /^(?:knative-)?v?1\.(\d+)(\.\d+)?$/.exec(version.trim());
-    const found = match && KnativeVersion.ALL.find(v => v.minor === Number(match[1]));
+    const found = parseMinorVersion(version, KnativeVersion.ALL, '(?:knative-)?');
     if (!found) {
       throw new Error(`knativeVersion (${JSON.stringify(version)}) must be one of 1.10 to 1.21, such as "1.21" or "1.10.1"`);
     }
     return found;
   }
 
-  private constructor(
-    /** The minor version number: 10 for Knative Serving 1.10. */
-    public readonly minor: number,
-  ) {}
-
-  /** The version as `1.N`. */
-  public get name(): string {
-    return `1.${this.minor}`;
-  }
-
-  /** Whether this version is the given one or newer. */
-  public isAtLeast(other: KnativeVersion): boolean {
-    return this.minor >= other.minor;
-  }
-
-  public toString(): string {
-    return this.name;
+  private constructor(minor: number) {
+    super(1, minor);
   }
 }

@@ -1,3 +1,4 @@
+import { MinorVersion, parseMinorVersion } from './minor-version';
 /**
  * A KServe release line (0.11 to 0.20) that the output must work with.
  *
@@ -5,7 +6,7 @@
  * keys, which transformer flags exist. Patch releases never changed any of these, so a
  * version is identified by its minor number.
  */
-export class KServeVersion {
+export class KServeVersion extends MinorVersion {
   /** KServe 0.11 (the microk8s 1.26 era; Knative Serving 1.10). */
   public static readonly V0_11 = new KServeVersion(11);
   /** KServe 0.12. */
@@ -42,30 +43,14 @@ export class KServeVersion {
    * @throws when the text is not a version or is outside 0.11 to 0.20
    */
   public static of(version: string): KServeVersion {
-    const match = /^v?0\.(\d+)(\.\d+)?$/.exec(version.trim());
-    const found = match && KServeVersion.ALL.find(v => v.minor === Number(match[1]));
+    const found = parseMinorVersion(version, KServeVersion.ALL);
     if (!found) {
       throw new Error(`kserveVersion (${JSON.stringify(version)}) must be one of 0.11 to 0.20, such as "0.20" or "0.15.1"`);
     }
     return found;
   }
 
-  private constructor(
-    /** The minor version number: 11 for KServe 0.11. */
-    public readonly minor: number,
-  ) {}
-
-  /** The version as `0.N`. */
-  public get name(): string {
-    return `0.${this.minor}`;
-  }
-
-  /** Whether this version is the given one or newer. */
-  public isAtLeast(other: KServeVersion): boolean {
-    return this.minor >= other.minor;
-  }
-
-  public toString(): string {
-    return this.name;
+  private constructor(minor: number) {
+    super(0, minor);
   }
 }

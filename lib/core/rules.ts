@@ -15,7 +15,7 @@ export interface RuleProps {
   /** Stable id, used in messages and in `Validation.suppress`. */
   readonly id: string;
   readonly severity: Severity;
-  /** What is checked, in one sentence (the README's rule table). */
+  /** What is checked, in one sentence (the rule table of docs/rules.md). */
   readonly check: string;
   /** What goes wrong without the check, and the source (kserve.md section, webhook rule). */
   readonly why: string;
@@ -78,7 +78,7 @@ export class Rule {
     return true;
   }
 
-  /** Versions and modes, as the README's rule table shows them. */
+  /** Versions and modes, as the rule table of docs/rules.md shows them. */
   public get scope(): string {
     const versions = this.since && this.until ? `${this.since}–${this.until}`
       : this.since ? `${this.since}+` : this.until ? `≤ ${this.until}` : 'all';
@@ -94,7 +94,7 @@ const KNATIVE = [DeploymentMode.KNATIVE];
 const STANDARD = [DeploymentMode.STANDARD];
 
 /**
- * Every rule the library enforces at synth time, in the order the README lists them. Sources
+ * Every rule the library enforces at synth time, in the order docs/rules.md lists them. Sources
  * refer to `../shared/reference/kserve.md`: §3.1 V<n> is a KServe webhook rule, §3.3 Knative's
  * admission of the generated Knative Service, §3.4 the derived name limits.
  */
@@ -176,5 +176,5 @@ export const RULES = {
   SUPPRESSION: new Rule({ id: 'suppression', severity: E, check: '`Validation.suppress` names a known, suppressible rule and gives a reason.', why: 'Errors that the cluster would reject cannot be switched off; a suppression without a reason cannot be reviewed.' }),
 } as const;
 
-/** Every rule, in README order. */
+/** Every rule, in the order of docs/rules.md. */
 export const ALL_RULES: Rule[] = Object.values(RULES);
