@@ -70,7 +70,7 @@ describe('dist/: one folder per environment and per GitOps tool', () => {
     expect(wave('InferenceService')).toBeUndefined();
   });
 
-  test('the Argo CD and Flux objects are valid against @kubernetes-models/argo-cd and flux-cd and point at every environment', () => {
+  test('the Argo CD and Flux objects are valid against the Argo CD 3.5.1 and Flux CRDs and point at every environment', () => {
     const argo = yamlObjects(path.join(DIST, 'argocd', 'applications.k8s.yaml'));
     const flux = yamlObjects(path.join(DIST, 'flux', 'kustomizations.k8s.yaml'));
     expect(publishedModelErrors([...argo, ...flux])).toEqual([]);
@@ -82,7 +82,7 @@ describe('dist/: one folder per environment and per GitOps tool', () => {
 
   test('the schema check can fail: a wrong type in an Application is reported', () => {
     const bad = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'x' }, spec: { destination: {}, project: 'default', source: { repoURL: 'r', path: 5 } } };
-    expect(publishedModelErrors([bad])).toEqual(['Application/x: data/spec/source/path must be string']);
+    expect(publishedModelErrors([bad])).toEqual(['Application/x/spec/source/path: must be string']);
   });
 });
 

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as semver from 'semver';
 import * as YAML from 'yaml';
 import { schemaErrors, schemaSetFor } from './schema';
 import { startV2Server } from './v2-server';
@@ -10,6 +11,22 @@ const ROOT = path.resolve(__dirname, '..');
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const version = (pkg: string) => require(`${pkg}/package.json`).version;
+
+describe('engines', () => {
+  // What npm checks on npm ci: a package whose engines range leaves out the running Node prints an
+  // EBADENGINE warning. Every locked package must accept the oldest Node this package promises and
+  // the one running the tests (CI's).
+  test('every locked dependency accepts the Node versions package.json promises, so npm ci warns of none', () => {
+    const pkg = require(path.join(ROOT, 'package.json'));
+    const lock = require(path.join(ROOT, 'package-lock.json'));
+    const oldest = semver.minVersion(pkg.engines.node)!.version;
+    expect(semver.satisfies(process.version, pkg.engines.node)).toBe(true);
+    const refused = Object.entries(lock.packages as Record<string, { engines?: { node?: string } }>)
+      .filter(([name, p]) => name !== '' && typeof p.engines?.node === 'string')
+      .flatMap(([name, p]) => [oldest, process.version].filter(v => !semver.satisfies(v, p.engines!.node!)).map(v => `${name.replace(/^node_modules\//, '')} (node ${p.engines!.node}) refuses ${v}`));
+    expect(refused).toEqual([]);
+  });
+});
 
 // Installs the packed library into a scratch TypeScript project, as another repository would.
 describe('npm package', () => {
