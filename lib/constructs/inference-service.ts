@@ -2,8 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { clusterLocalUrl, predictorServiceName, transformerServiceName } from '../core/kserve-names';
 import { Construct, IConstruct } from 'constructs';
 import { InferenceService as InferenceServiceObject } from '../../imports/serving.kserve.io';
-import { bindContext } from './component';
-import { GRPC_V2_PROTOCOL, Predictor, PredictorRole, Transformer } from './predictor';
+import { bindContext, ComponentBindContext } from './component';
+import { GRPC_V2_PROTOCOL, Predictor, PredictorConfig, PredictorRole, Transformer, TransformerConfig } from './predictor';
 import { KnativeVersion } from '../core/knative-version';
 import { KServeVersion } from '../core/kserve-version';
 import { ILoggerSink, REQUEST_ID_HEADER } from '../model/logger';
@@ -192,9 +192,8 @@ export class InferenceService extends Construct {
     this.namespace = resolveNamespace(this, props.namespace);
     ({ kserveVersion: this.kserveVersion, knativeVersion: this.knativeVersion, deploymentMode: this.deploymentMode } = KServeTarget.of(this, props));
     const version = this.kserveVersion;
-    const mode = this.deploymentMode;
-    const knative = mode === DeploymentMode.KNATIVE;
-    this.deploymentModeAnnotation = deploymentModeAnnotation(mode, version);
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
+    this.deploymentModeAnnotation = deploymentModeAnnotation(this.deploymentMode, version);
     this.predictor = props.predictor;
     this.transformer = props.transformer;
     this.rollout = props.rollout;
@@ -202,14 +201,49 @@ export class InferenceService extends Construct {
     this.ingressDomain = props.ingressDomain ?? 'example.com';
     this.ingressGateway = props.ingressGateway ?? IngressGateway.ISTIO;
 
-    const target = { kserveVersion: version, deploymentMode: mode, knativeVersion: this.knativeVersion };
+    const target = { kserveVersion: version, deploymentMode: this.deploymentMode, knativeVersion: this.knativeVersion };
     const out = new FindingList(this, target);
+    this.checkMetadata(out, props.annotations ?? {});
+    const plan = this.planRollout(out, props);
+    const isvc = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: this.deploymentMode };
+    const bound = this.bindPredictors(out, props, plan, isvc);
+    this.predictorName = bound.predictor.name;
+    const transformer = props.transformer?.bind({ ...bindContext(props.transformer, isvc, out), predictorProtocol: props.predictor.protocol });
+    this.autoscalerClass = this.chooseAutoscalerClass(out, knative, [[bound.predictorScope, bound.predictor.autoscalerClass], [props.transformer, transformer?.autoscalerClass]]);
+    this._wiring = this.wiringOf(bound, plan, transformer);
+    this.checkIngress(out);
+    this.checkNameLengths(out, props.transformer !== undefined, [bound.predictor.name, ...(bound.canaries && bound.candidate ? [bound.candidate.name] : [])]);
+    this.resource = this.writeResource(props, bound, plan, transformer);
+
+    // Order credentials and logger sinks before the InferenceService in the output.
+    // Only within this chart: an object another chart writes (a shared message dumper) would make
+    // cdk8s order whole charts and prefix every file name with an index.
+    for (const dep of [...bound.stable.dependencies, ...bound.candidate?.dependencies ?? [], ...transformer?.dependencies ?? []]) {
+      if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
+    }
+
+    inferenceServicesOf(this.node.root).push(this);
+    const renderFindings = out.findings;
+    const rendered = [bound.predictor, ...bound.candidate ? [bound.candidate] : []].map(r => r.storage);
+    addChecks(this, () => {
+      // The emitted object, with every JSON patch applied.
+      const final = new FindingList(this, target);
+      checkInferenceService(final, this.resource.toJson(), {
+        version, mode: this.deploymentMode, knative: this.knativeVersion, isvc: this, predictor: bound.predictorScope, modelFormat: props.predictor.modelFormat,
+        canaries: bound.canaries ? [props.rollout!.candidate] : [], transformer: props.transformer, renderedStorageUris: rendered,
+      }, { grpc: props.predictor.protocol === GRPC_V2_PROTOCOL });
+      this.checkPrefixOverlap(final);
+      return [...renderFindings, ...final.findings];
+    });
+  }
+
+  /** The name, the namespace, and annotations the construct writes itself. */
+  private checkMetadata(out: FindingList, annotations: Record<string, string>): void {
     const namespaceExpectation = dnsLabelExpectation(this.namespace);
     if (namespaceExpectation) out.add(RULES.OBJECT_NAME, 'namespace', this.namespace, namespaceExpectation);
     if (!DNS_1035_LABEL.test(this.name)) {
       out.add(RULES.NAME, 'name', this.name, 'must be lowercase letters, digits and \'-\', start with a letter and end with a letter or digit (KServe\'s webhook rejects anything else)');
     }
-    const annotations = props.annotations ?? {};
     const owned: [string, string, string][] = [
       ['serving.kserve.io/deploymentMode', 'deploymentMode', 'it is written from deploymentMode, spelled for the target KServe version'],
       ['serving.kserve.io/autoscalerClass', 'standard.autoscaler on the components', 'it is written from the components\' standard.autoscaler'],
@@ -218,8 +252,11 @@ export class InferenceService extends Construct {
     for (const [key, prop, why] of owned) {
       if (key in annotations) out.add(RULES.ANNOTATIONS, `annotations["${key}"]`, annotations[key], `must not be set: ${why}`, { fix: `set ${prop}` });
     }
+  }
 
-    // Which predictor is written where (see RolloutStage).
+  /** Which predictor is written where (see RolloutStage), and whether the stage is one KServe can write. */
+  private planRollout(out: FindingList, props: InferenceServiceProps): RolloutPlan {
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
     const rollout = props.rollout;
     const stage = rollout?.stage;
     const split = stage !== undefined && stage.kind !== RolloutStageKind.PROMOTED;
@@ -228,8 +265,8 @@ export class InferenceService extends Construct {
       const p = stage.candidatePercent!;
       if (!(Number.isInteger(p) && p >= 0 && p <= 100)) out.add(RULES.CANARY, 'rollout.stage', stage.toString(), 'must send a whole percentage from 0 to 100 to the candidate');
     }
-    if (standardCanary && !version.isAtLeast(KServeVersion.V0_20)) {
-      out.add(RULES.CANARY, 'rollout.stage', stage!.toString(), `needs spec.canary[], which KServe ${version} does not have in Standard mode (0.20+)`,
+    if (standardCanary && !this.kserveVersion.isAtLeast(KServeVersion.V0_20)) {
+      out.add(RULES.CANARY, 'rollout.stage', stage!.toString(), `needs spec.canary[], which KServe ${this.kserveVersion} does not have in Standard mode (0.20+)`,
         { fix: 'use deploymentMode Knative (revision traffic split), target KServe 0.20, or promote without a canary' });
     }
     if (rollout && rollout.candidate.protocol !== props.predictor.protocol) {
@@ -239,8 +276,14 @@ export class InferenceService extends Construct {
     if (rollout && rollout.candidate === props.predictor) {
       out.add(RULES.CANARY, 'rollout.candidate', rollout.candidate.node.path, 'must be a different predictor from predictor: the new model version');
     }
+    return { stage, split, standardCanary };
+  }
 
-    const isvc = { isvcName: this.name, namespace: this.namespace, kserveVersion: version, deploymentMode: mode };
+  /** Binds the stable predictor and the candidate, and decides what goes to `spec.predictor` and `spec.canary`. */
+  private bindPredictors(out: FindingList, props: InferenceServiceProps, plan: RolloutPlan, isvc: Omit<ComponentBindContext, 'report' | '_out'>): BoundPredictors {
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
+    const rollout = props.rollout;
+    const { stage, split, standardCanary } = plan;
     const stable = props.predictor.bind({ ...bindContext(props.predictor, isvc, out), role: PredictorRole.PREDICTOR });
     const candidate = rollout && rollout.candidate !== props.predictor
       ? rollout.candidate.bind({ ...bindContext(rollout.candidate, isvc, out), role: standardCanary ? PredictorRole.CANARY : PredictorRole.PREDICTOR })
@@ -258,7 +301,7 @@ export class InferenceService extends Construct {
     // A 0.20 canary is sized by its minReplicas, else by ceil(stable minReplicas × trafficPercent / 100),
     // a share of traffic it never gets (see CANARY_DARK_LAUNCH); one pod unless the candidate asks for more.
     // Before 0.20 there is no spec.canary (reported above): nothing to write, and nothing to check twice.
-    const canaries = standardCanary && candidate && version.isAtLeast(KServeVersion.V0_20)
+    const canaries = standardCanary && candidate && this.kserveVersion.isAtLeast(KServeVersion.V0_20)
       ? [{ predictor: { ...candidate.spec, minReplicas: candidate.spec.minReplicas ?? 1 }, trafficPercent: stage!.candidatePercent }]
       : undefined;
     if (canaries && candidate) {
@@ -268,39 +311,41 @@ export class InferenceService extends Construct {
         ? `; KServe also lowers the stable predictor's minReplicas from ${stableMin} to ${Math.max(stableMin - replicas, 1)} while it runs`
         : '';
       out.add(RULES.CANARY_DARK_LAUNCH, 'rollout.stage', stage!.toString(),
-        `is a dark launch on KServe ${version} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at ${clusterLocalUrl(predictorServiceName(this.name, candidate.name), this.namespace)}${held}`,
+        `is a dark launch on KServe ${this.kserveVersion} in Standard mode: trafficPercent only sizes the canary, the Ingress and the transformer send every request to the stable predictor, and the canary (${replicas} pod${replicas === 1 ? '' : 's'}) answers only in-cluster at ${clusterLocalUrl(predictorServiceName(this.name, candidate.name), this.namespace)}${held}`,
         { scope: rollout!.candidate, fix: 'send it test traffic in-cluster (ENDPOINTS.md), or use Knative mode for a weighted split; then Validation.suppress(scope, \'canary-dark-launch\', reason)' });
     }
-    this.predictorName = predictor.name;
+    return { stable, candidate, predictor, predictorScope, writesCandidate: writesCandidate && split, canaries };
+  }
 
-    const transformer = props.transformer?.bind({ ...bindContext(props.transformer, isvc, out), predictorProtocol: props.predictor.protocol });
-
-    // Standard mode: one autoscaler class for the InferenceService (KServe reads one annotation).
-    const asked: [IConstruct | undefined, string | undefined][] = [[predictorScope, predictor.autoscalerClass], [props.transformer, transformer?.autoscalerClass]];
+  /** Standard mode: one autoscaler class for the InferenceService (KServe reads one annotation). */
+  private chooseAutoscalerClass(out: FindingList, knative: boolean, asked: [IConstruct | undefined, string | undefined][]): string | undefined {
     const chosen = asked.filter((x): x is [IConstruct, string] => x[0] !== undefined && x[1] !== undefined);
     const classes = [...new Set(chosen.map(x => x[1]))];
     if (classes.length > 1) {
       out.add(RULES.AUTOSCALER_CLASS, 'standard.autoscaler', chosen.map(([c, cls]) => `${c.node.id}: ${cls}`).join(', '),
         'must be the same class for every component: KServe reads it from one InferenceService annotation', { fix: 'use one class; metrics may differ per component' });
     }
-    this.autoscalerClass = knative ? undefined : classes[0] ?? 'hpa';
-    const predictorJson = { ...predictor.spec };
-    const transformerJson = transformer && { ...transformer.spec };
-    if (this.autoscalerClass === 'keda') {
-      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
-    }
-    if (knative && split) predictorJson.canaryTrafficPercent = stage!.candidatePercent;
+    return knative ? undefined : classes[0] ?? 'hpa';
+  }
 
-    this._wiring = {
-      predictor: { construct: predictorScope, name: predictor.name, storageUri: predictor.storage.uri, credentials: predictor.credentials, logger: predictor.logger, minReplicas: predictor.spec.minReplicas },
-      stable: writesCandidate && split ? { construct: props.predictor, name: stable.name, storageUri: stable.storage.uri, credentials: stable.credentials, logger: stable.logger } : undefined,
-      canary: canaries && candidate ? { construct: rollout!.candidate, name: candidate.name, storageUri: candidate.storage.uri, credentials: candidate.credentials, logger: candidate.logger, minReplicas: canaries[0].predictor.minReplicas } : undefined,
-      candidatePercent: split && !standardCanary ? stage!.candidatePercent : undefined,
-      canaryTrafficPercent: standardCanary ? stage!.candidatePercent : undefined,
+  /** What was written where, for ENDPOINTS.md and the diagram. */
+  private wiringOf(bound: BoundPredictors, plan: RolloutPlan, transformer: TransformerConfig | undefined): InferenceServiceWiring {
+    const { stable, candidate, predictor, predictorScope, canaries } = bound;
+    const written = (construct: Predictor, c: PredictorConfig, minReplicas?: number): WrittenPredictor =>
+      ({ construct, name: c.name, storageUri: c.storage.uri, credentials: c.credentials, logger: c.logger, minReplicas });
+    return {
+      predictor: written(predictorScope, predictor, predictor.spec.minReplicas),
+      stable: bound.writesCandidate ? written(this.predictor, stable) : undefined,
+      canary: canaries && candidate ? written(this.rollout!.candidate, candidate, canaries[0].predictor.minReplicas) : undefined,
+      candidatePercent: plan.split && !plan.standardCanary ? plan.stage!.candidatePercent : undefined,
+      canaryTrafficPercent: plan.standardCanary ? plan.stage!.candidatePercent : undefined,
       transformerLogger: transformer?.logger,
       predictorLogsRequestId: (predictor.spec.logger?.metadataHeaders ?? []).includes(REQUEST_ID_HEADER),
     };
-    // The gateway is a Service: a DNS-1035 name in a namespace (a DNS label); ENDPOINTS.md's kubectl commands name both.
+  }
+
+  /** The gateway is a Service: a DNS-1035 name in a namespace (a DNS label); ENDPOINTS.md's kubectl commands name both. */
+  private checkIngress(out: FindingList): void {
     const gatewayNamespace = dnsLabelExpectation(this.ingressGateway.namespace);
     if (gatewayNamespace) out.add(RULES.OBJECT_NAME, 'ingressGateway namespace', this.ingressGateway.namespace, gatewayNamespace);
     if (!(DNS_1035_LABEL.test(this.ingressGateway.serviceName) && this.ingressGateway.serviceName.length <= 63)) {
@@ -309,48 +354,35 @@ export class InferenceService extends Construct {
     if (this.ingressDomain !== '' && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(this.ingressDomain)) {
       out.add(RULES.OBJECT_NAME, 'ingressDomain', this.ingressDomain, 'must be a DNS name such as example.com or ml.example.org');
     }
+  }
 
-    this.checkNameLengths(out, props.transformer !== undefined, [predictor.name, ...(canaries && candidate ? [candidate.name] : [])]);
-
+  /** The InferenceService object. */
+  private writeResource(props: InferenceServiceProps, bound: BoundPredictors, plan: RolloutPlan, transformer: TransformerConfig | undefined): ApiObject {
+    const knative = this.deploymentMode === DeploymentMode.KNATIVE;
+    const predictorJson = { ...bound.predictor.spec };
+    const transformerJson = transformer && { ...transformer.spec };
+    if (this.autoscalerClass === 'keda') {
+      for (const json of [predictorJson, transformerJson]) if (json && !json.autoScaling) json.autoScaling = JSON.parse(JSON.stringify(KEDA_DEFAULT));
+    }
+    if (knative && plan.split) predictorJson.canaryTrafficPercent = plan.stage!.candidatePercent;
     // A plain ApiObject, not the generated class: its toJson() rebuilds the object from the
     // fields of the pruned import and would silently drop JSON-patched fields it does not know.
-    this.resource = new ApiObject(this, 'Resource', {
+    return new ApiObject(this, 'Resource', {
       ...InferenceServiceObject.GVK,
       metadata: {
         name: this.name,
         namespace: this.namespace,
         labels: props.labels,
         annotations: {
-          ...annotations,
+          ...props.annotations,
           'serving.kserve.io/deploymentMode': this.deploymentModeAnnotation,
           ...(this.autoscalerClass ? { 'serving.kserve.io/autoscalerClass': this.autoscalerClass } : {}),
           ...(knative && props.tagRouting ? { 'serving.kserve.io/enable-tag-routing': 'true' } : {}),
           // 0.17+ webhooks add this when absent; writing it keeps GitOps diffs empty.
-          ...(version.isAtLeast(KServeVersion.V0_17) ? { modelFormat: props.predictor.modelFormat } : {}),
+          ...(this.kserveVersion.isAtLeast(KServeVersion.V0_17) ? { modelFormat: props.predictor.modelFormat } : {}),
         },
       },
-      spec: compact({ predictor: predictorJson, transformer: transformerJson, canary: canaries }),
-    });
-
-    // Order credentials and logger sinks before the InferenceService in the output.
-    // Only within this chart: an object another chart writes (a shared message dumper) would make
-    // cdk8s order whole charts and prefix every file name with an index.
-    for (const dep of [...stable.dependencies, ...candidate?.dependencies ?? [], ...transformer?.dependencies ?? []]) {
-      if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
-    }
-
-    inferenceServicesOf(this.node.root).push(this);
-    const renderFindings = out.findings;
-    const rendered = [predictor, ...candidate ? [candidate] : []].map(r => r.storage);
-    addChecks(this, () => {
-      // The emitted object, with every JSON patch applied.
-      const final = new FindingList(this, target);
-      checkInferenceService(final, this.resource.toJson(), {
-        version, mode, knative: this.knativeVersion, isvc: this, predictor: predictorScope, modelFormat: props.predictor.modelFormat, canaries: canaries ? [rollout!.candidate] : [], transformer: props.transformer,
-        renderedStorageUris: rendered,
-      }, { grpc: props.predictor.protocol === GRPC_V2_PROTOCOL });
-      this.checkPrefixOverlap(final);
-      return [...renderFindings, ...final.findings];
+      spec: compact({ predictor: predictorJson, transformer: transformerJson, canary: bound.canaries }),
     });
   }
 
@@ -457,6 +489,27 @@ export class IngressGateway {
     /** How ENDPOINTS.md names it. */
     public readonly description: string,
   ) {}
+}
+
+/** The rollout stage and what it does with traffic in this mode. */
+interface RolloutPlan {
+  readonly stage?: RolloutStage;
+  /** Traffic is split (any stage but promoted). */
+  readonly split: boolean;
+  /** A split in Standard mode, written as spec.canary[]. */
+  readonly standardCanary: boolean;
+}
+
+/** The bound predictors and what goes where. */
+interface BoundPredictors {
+  readonly stable: PredictorConfig;
+  readonly candidate?: PredictorConfig;
+  /** What `spec.predictor` gets, and the construct it came from. */
+  readonly predictor: PredictorConfig;
+  readonly predictorScope: Predictor;
+  /** Knative keeps the stable model as the previous revision while the candidate is written. */
+  readonly writesCandidate: boolean;
+  readonly canaries?: { predictor: Record<string, any>; trafficPercent?: number }[];
 }
 
 /** One predictor as written: for ENDPOINTS.md. @internal */
