@@ -102,6 +102,28 @@ describe('synthToDirectory', () => {
     }
   });
 
+  test('recordConstructMetadata, as an option or as cdk8s\'s environment variable: construct-metadata.json as App.synth() writes it', () => {
+    const theirs = tmp();
+    buildApp({ outdir: theirs, recordConstructMetadata: true }).synth();
+    expect(fs.readdirSync(theirs)).toContain('construct-metadata.json');
+    const viaOption = path.join(tmp(), 'dist');
+    synthToDirectory(buildApp, viaOption, { kustomization: false, endpoints: false, recordConstructMetadata: true });
+    const { '.cdk8s-kserve-files': _written, ...files } = readTree(viaOption);
+    expect(files).toEqual(readTree(theirs));
+    const viaEnvironment = path.join(tmp(), 'dist');
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    try {
+      synthToDirectory(buildApp, viaEnvironment, { kustomization: false, endpoints: false });
+    } finally {
+      delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    }
+    expect(readTree(viaEnvironment)['construct-metadata.json']).toEqual(files['construct-metadata.json']);
+    // Off by default: the fast writer, and no metadata file.
+    const plain = path.join(tmp(), 'dist');
+    synthToDirectory(buildApp, plain, { kustomization: false, endpoints: false });
+    expect(Object.keys(readTree(plain))).not.toContain('construct-metadata.json');
+  });
+
   test('replaces stale files instead of merging with them', () => {
     const out = path.join(tmp(), 'dist');
     fs.mkdirSync(out);

@@ -49,6 +49,15 @@ export interface SynthOptions {
    * @default true, unless the environment sets CDK8S_KSERVE_QUIET=1 (the test suite does)
    */
   readonly printWarnings?: boolean;
+
+  /**
+   * Write cdk8s's `construct-metadata.json` beside the manifests (the construct path of every
+   * object, which cdk8s plugins' validation reads). It is passed to each app builder as the App
+   * prop of the same name; synth then writes through `App.synth()`.
+   *
+   * @default - true when the environment sets CDK8S_RECORD_CONSTRUCT_METADATA=true (as the cdk8s CLI does for validation plugins)
+   */
+  readonly recordConstructMetadata?: boolean;
 }
 
 /** What a successful synth found that did not stop it. */
@@ -154,6 +163,7 @@ export function synthEnvironments(apps: Record<string, AppBuilder>, outdir: stri
 }
 
 function synthFolders(folders: [string, AppBuilder][], outdir: string, options: SynthOptions): SynthResult {
+  const recordConstructMetadata = options.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -167,7 +177,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
     const built = folders.flatMap(([folder, build]) => {
       let app: App;
       try {
-        app = build({ outdir: path.join(staging, folder) });
+        app = build({ outdir: path.join(staging, folder), recordConstructMetadata });
       } catch (e) {
         if (e instanceof SynthError) throw e;
         if (e instanceof PropsError) buildErrors.push(...e.lines.map(line => ({ folder, line })));
@@ -175,7 +185,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
         return [];
       }
       const findings = Validation.findings(app);
-      const identities = planIdentities(app);
+      const identities = planIdentities(app, recordConstructMetadata);
       return [{ folder, app, identities, findings: [...findings, ...identities.findings] }];
     });
     const problems = built.flatMap(b => failing(b.findings, options).map(f => ({ f, folder: b.folder, line: formatFinding(f) })));
@@ -189,7 +199,7 @@ function synthFolders(folders: [string, AppBuilder][], outdir: string, options: 
     }
     if (options.printWarnings ?? process.env.CDK8S_KSERVE_QUIET !== '1') printWarnings(warningLines);
     for (const b of built) {
-      const files = writeApp(b.app, b.identities);
+      const files = writeApp(b.app, b.identities, recordConstructMetadata);
       writeExtras(b.app, files, b.identities, options, staging);
     }
     // Files the folder has that synth did not write (load test results, notes) are kept: copied
@@ -278,13 +288,13 @@ function ownerOf(obj: ApiObject): IConstruct {
  * ones are errors naming both construct paths. cdk8s's own writer (used for other output
  * types) cannot leave objects out, so there any second object is an error.
  */
-function planIdentities(app: App): IdentityPlan {
+function planIdentities(app: App, recordConstructMetadata: boolean): IdentityPlan {
   const json = new Map<ApiObject, any>();
   const skip = new Set<ApiObject>();
   const shared = new Map<string, SharedObject>();
   const first = new Map<string, ApiObject>();
   const findings: Finding[] = [];
-  const ownWriter = app.yamlOutputType === YamlOutputType.FILE_PER_CHART && !(app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata;
+  const ownWriter = app.yamlOutputType === YamlOutputType.FILE_PER_CHART && !recordConstructMetadata;
   const objects = app.charts.flatMap(c => c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === c));
   for (const obj of objects) {
     let value: any;
@@ -328,13 +338,13 @@ function planIdentities(app: App): IdentityPlan {
  *
  * @returns the file of each chart, relative to the app's outdir
  */
-function writeApp(app: App, plan: IdentityPlan): Map<Chart, string> {
+function writeApp(app: App, plan: IdentityPlan, recordConstructMetadata: boolean): Map<Chart, string> {
   // cdk8s prefixes file names with an index when charts depend on each other or nest.
   const fileNames = (charts: Chart[]) => {
     const indexed = charts.some(c => c.node.dependencies.some(d => d instanceof Chart) || c.node.children.some(x => x instanceof Chart));
     return (chart: Chart, i: number) => `${indexed ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
   };
-  if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART || (app as unknown as { recordConstructMetadata?: boolean }).recordConstructMetadata || app.charts.length === 0) {
+  if (app.yamlOutputType !== YamlOutputType.FILE_PER_CHART || recordConstructMetadata || app.charts.length === 0) {
     withoutChecks(app, () => app.synth());
     const charts = app.charts;
     const fileOf = fileNames(charts);
