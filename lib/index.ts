@@ -45,7 +45,9 @@ export * from './constructs/inference-service';
 export * from './constructs/inference-service-chart';
 export * from './constructs/network-policies';
 export * from './constructs/gpu-smoke-test';
-export * from './gitops/gitops';
+export * from './gitops/git-source';
+export * from './gitops/argo-cd';
+export * from './gitops/flux';
 export * from './gitops/argo-cd-sync-waves';
 
 // The synth writer and what it derives beside the manifests.
