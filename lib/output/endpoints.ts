@@ -10,10 +10,23 @@ import { exampleRequest, ModelSignature, V2InferenceRequest } from '../contract/
 import { GRPC_V2_PROTOCOL } from '../constructs/predictor';
 import { podSelector } from '../contract/load-targets';
 
+/** A part of an InferenceService that answers requests, as ENDPOINTS.md names it. */
+export enum EndpointRole {
+  /** The InferenceService's own host: the transformer if there is one, else the predictor. */
+  INFERENCE_SERVICE = 'InferenceService',
+  TRANSFORMER = 'transformer',
+  PREDICTOR = 'predictor',
+  /** A KServe 0.20 Standard-mode canary (in-cluster only). */
+  CANARY = 'canary',
+  /** Knative tag route `latest-` (tagRouting). */
+  LATEST_REVISION = 'latest revision',
+  /** Knative tag route `prev-` while a canary splits traffic. */
+  PREVIOUS_REVISION = 'previous revision',
+}
+
 /** Where one part of an InferenceService answers. */
 export interface ComponentEndpoint {
-  /** What it is: `InferenceService`, `transformer`, `predictor`, `canary`, `latest revision`, `previous revision`. */
-  readonly role: string;
+  readonly role: EndpointRole;
   /** The host clients put in the `Host` header at the ingress gateway; none for a part the ingress does not reach. */
   readonly host?: string;
   /** The in-cluster URL (no ingress), when the part has its own Service. */
@@ -80,26 +93,26 @@ export function endpointsOf(isvc: InferenceService, examples: ExampleInputs = ex
     // Standard mode: KServe's Ingress routes <isvc>-transformer-<ns>.<domain> to the predictor
     // (kserve v0.20.0 pkg/controller/v1beta1/inferenceservice/reconcilers/ingress/kube_ingress_reconciler.go:278,
     // v0.11.2 :198), so the transformer is reached through the top-level host only.
-    components.push({ role: 'transformer', host: knative ? own.host : topHost, internalUrl: own.internalUrl, reaches: 'transformer', inferPath, exampleFile: examples.entry?.file });
+    components.push({ role: EndpointRole.TRANSFORMER, host: knative ? own.host : topHost, internalUrl: own.internalUrl, reaches: 'transformer', inferPath, exampleFile: examples.entry?.file });
   }
-  components.push({ role: 'predictor', ...hostOf(isvc, isvc.predictorServiceName), reaches: 'predictor', inferPath, exampleFile: predictorExample });
+  components.push({ role: EndpointRole.PREDICTOR, ...hostOf(isvc, isvc.predictorServiceName), reaches: 'predictor', inferPath, exampleFile: predictorExample });
   const wiring = isvc._wiring;
   if (wiring.canary?.name) {
     // A 0.20 Standard canary has its own Service but no Ingress rule: in-cluster only (kserve.md Corrections 3).
     const object = predictorServiceName(isvc.name, wiring.canary.name);
-    components.push({ role: 'canary', internalUrl: hostOf(isvc, object).internalUrl, reaches: 'canary, in-cluster only', inferPath, exampleFile: predictorExample });
+    components.push({ role: EndpointRole.CANARY, internalUrl: hostOf(isvc, object).internalUrl, reaches: 'canary, in-cluster only', inferPath, exampleFile: predictorExample });
   }
   // KServe tags the latest revision with tag routing, and the previous one whenever a canary
   // splits traffic (kserve v0.20.0 reconcilers/knative/ksvc_reconciler.go:134-152).
   const predictor = isvc.predictorServiceName;
   if (knative && isvc.tagRouting) {
-    components.push({ role: 'latest revision', host: `latest-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'latest predictor revision', inferPath, exampleFile: predictorExample });
+    components.push({ role: EndpointRole.LATEST_REVISION, host: `latest-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'latest predictor revision', inferPath, exampleFile: predictorExample });
   }
   if (knative && wiring.candidatePercent !== undefined && wiring.candidatePercent < 100) {
-    components.push({ role: 'previous revision', host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'previous predictor revision', inferPath, exampleFile: predictorExample });
+    components.push({ role: EndpointRole.PREVIOUS_REVISION, host: `prev-${predictor}.${isvc.namespace}.${isvc.ingressDomain}`, reaches: 'previous predictor revision', inferPath, exampleFile: predictorExample });
   }
   const top = { host: topHost, internalUrl: knative ? isvc.internalUrl : components[0].internalUrl };
-  const entry: ComponentEndpoint = { role: 'InferenceService', ...top, reaches: isvc.transformer ? 'transformer, then predictor' : 'predictor', inferPath, exampleFile: examples.entry?.file };
+  const entry: ComponentEndpoint = { role: EndpointRole.INFERENCE_SERVICE, ...top, reaches: isvc.transformer ? 'transformer, then predictor' : 'predictor', inferPath, exampleFile: examples.entry?.file };
   return { entry, components: [entry, ...components] };
 }
 
@@ -281,12 +294,12 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   if (!knative && isvc.transformer) {
     notes.push(`\`${isvc.transformerServiceName}-${ns}.${isvc.ingressDomain}\` exists too, but KServe's Ingress routes it to the predictor, not the transformer (kserve v0.20.0 and v0.11.2 \`kube_ingress_reconciler.go\`, \`generateRule(transformerHost, predictorName, ...)\`): call the transformer through the InferenceService host.`);
   }
-  const canary = e.components.find(c => c.role === 'canary');
+  const canary = e.components.find(c => c.role === EndpointRole.CANARY);
   if (canary && isvc._wiring.canary) {
     const pods = isvc._wiring.canary.minReplicas ?? 1;
     notes.push(`The canary \`${isvc._wiring.canary.name}\` is a dark launch: on KServe ${isvc.kserveVersion} in Standard mode \`trafficPercent\` (${isvc._wiring.canaryTrafficPercent} %) only sizes it, and the Ingress and the transformer send every request to the stable predictor. It runs ${pods} pod${pods === 1 ? '' : 's'} and answers in-cluster at \`${canary.internalUrl}\` (below); it gets no client traffic.`);
   }
-  if (knative && (isvc.tagRouting || e.components.some(c => c.role === 'previous revision'))) notes.push('Tag hosts (`latest-`, `prev-`) follow Knative\'s default `tag-template`.');
+  if (knative && (isvc.tagRouting || e.components.some(c => c.role === EndpointRole.PREVIOUS_REVISION))) notes.push('Tag hosts (`latest-`, `prev-`) follow Knative\'s default `tag-template`.');
   if (!e.entry.exampleFile) {
     notes.push(`No example request: give ${isvc.transformer ? 'the transformer' : 'the predictor'} a \`signature\` to generate \`example_inputs/${isvc.name}.json\`.`);
   }
@@ -314,14 +327,14 @@ export function endpointsSection(isvc: InferenceService, examples: ExampleInputs
   out.push('');
   out.push(code('sh', curl(`http://\${INGRESS_HOST}:\${INGRESS_PORT}${e.entry.inferPath}`, e.entry.host, e.entry.exampleFile)));
   out.push('');
-  const predictor = e.components.find(c => c.role === 'predictor')!;
+  const predictor = e.components.find(c => c.role === EndpointRole.PREDICTOR)!;
   if (isvc.transformer) {
     out.push(`Call the predictor directly, bypassing the transformer (its request is what ${isvc.predictor.serverName} takes):`);
     out.push('');
     out.push(code('sh', curl(`http://\${INGRESS_HOST}:\${INGRESS_PORT}${predictor.inferPath}`, predictor.host, predictor.exampleFile)));
     out.push('');
   }
-  for (const c of e.components.filter(x => ['canary', 'latest revision', 'previous revision'].includes(x.role))) {
+  for (const c of e.components.filter(x => [EndpointRole.CANARY, EndpointRole.LATEST_REVISION, EndpointRole.PREVIOUS_REVISION].includes(x.role))) {
     if (c.host) {
       out.push(`The ${c.role} alone: the same call with \`-H "Host: ${c.host}"\`.`);
     } else {

@@ -1,4 +1,4 @@
-import { ComponentEndpoint, endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
+import { ComponentEndpoint, EndpointRole, endpointsOf, ExampleInputs, PlacedInferenceService } from './endpoints';
 import { InferenceService } from '../constructs/inference-service';
 import { LoadComponent, LoadTargetsDocument, podSelector } from '../contract/load-targets';
 import { formatRequest, V2InferenceRequest } from '../contract/signature';
@@ -20,6 +20,11 @@ export interface LoadTarget {
   readonly request?: V2InferenceRequest;
 }
 
+/** The endpoints a load test calls, by the component name of the load targets file. */
+const LOAD_ROLES = new Map<EndpointRole, LoadComponent>([
+  [EndpointRole.INFERENCE_SERVICE, 'entry'], [EndpointRole.TRANSFORMER, 'transformer'], [EndpointRole.PREDICTOR, 'predictor'],
+]);
+
 /**
  * The parts of an InferenceService a load test calls: `entry` (the InferenceService's own host,
  * which routes to the transformer if there is one), `transformer`, and `predictor`, each with the
@@ -29,9 +34,9 @@ export interface LoadTarget {
 export function loadTargetsOf(isvc: InferenceService, examples: ExampleInputs): LoadTarget[] {
   const requests = new Map([examples.entry, examples.predictor].filter(x => x !== undefined).map(x => [x!.file, x!.request]));
   return endpointsOf(isvc, examples).components
-    .filter((c): c is ComponentEndpoint & { host: string } => (c.role === 'InferenceService' || c.role === 'transformer' || c.role === 'predictor') && c.host !== undefined)
+    .filter((c): c is ComponentEndpoint & { host: string } => LOAD_ROLES.has(c.role) && c.host !== undefined)
     .map(c => ({
-      component: c.role === 'InferenceService' ? 'entry' : c.role as LoadComponent,
+      component: LOAD_ROLES.get(c.role)!,
       host: c.host,
       path: c.inferPath,
       exampleFile: c.exampleFile,

@@ -14,7 +14,7 @@ import { RULES } from '../../core/rules';
 import { DeploymentMode } from '../../core/target';
 import { FindingList } from '../../core/findings';
 import { SchemaName, specViolations } from '../schema';
-import { ContainerAt, checkAnnotationKeys, checkAnnotations, checkImage, checkLabelMap, checkPod, isRecord, items, parseQuantity } from './pod';
+import { AnnotationOwner, ContainerAt, checkAnnotationKeys, checkAnnotations, checkImage, checkLabelMap, checkPod, isRecord, items, parseQuantity } from './pod';
 import { checkStorageUri } from './storage-uri';
 
 type Json = Record<string, any>;
@@ -269,7 +269,7 @@ function checkComponent(out: FindingList, spec: Json, base: string, scope: ICons
         { scope, fix: 'log at the transformer, or serve TritonProtocol.V2' });
     }
   }
-  checkAnnotations(out, `${base}.annotations`, spec.annotations, scope, 'component');
+  checkAnnotations(out, `${base}.annotations`, spec.annotations, scope, AnnotationOwner.COMPONENT);
   checkAnnotationKeys(out, `${base}.annotations`, spec.annotations, scope);
   checkLabelMap(out, `${base}.labels`, spec.labels, scope);
   checkLabelMap(out, `${base}.nodeSelector`, spec.nodeSelector, scope);
@@ -348,7 +348,7 @@ export function checkInferenceService(out: FindingList, obj: Json, ctx: IsvcChec
   if (modeValue !== expectedMode) {
     out.add(RULES.ANNOTATIONS, 'metadata.annotations["serving.kserve.io/deploymentMode"]', modeValue, `must be ${expectedMode} for ${mode} mode on KServe ${version}`, { scope: ctx.isvc, fix: 'set deploymentMode on the construct instead of patching the annotation' });
   }
-  checkAnnotations(out, 'metadata.annotations', annotations, ctx.isvc, 'isvc');
+  checkAnnotations(out, 'metadata.annotations', annotations, ctx.isvc, AnnotationOwner.INFERENCE_SERVICE);
   const has = (key: string) => isRecord(obj.metadata) && key in obj.metadata;
   checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, ctx.isvc, has('annotations'));
   checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, ctx.isvc, has('labels'));

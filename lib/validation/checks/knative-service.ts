@@ -9,7 +9,7 @@ import { RULES } from '../../core/rules';
 import { DeploymentMode } from '../../core/target';
 import { FindingList } from '../../core/findings';
 import { SchemaName, specViolations } from '../schema';
-import { checkAnnotationKeys, checkAnnotations, checkLabelMap, checkTemplate } from './pod';
+import { AnnotationOwner, checkAnnotationKeys, checkAnnotations, checkLabelMap, checkTemplate } from './pod';
 
 type Json = Record<string, any>;
 
@@ -22,7 +22,7 @@ function knativeSchema(knative: KnativeVersion): SchemaName {
 
 /** Checks a synthesized Knative Service (the message dumper): Knative admission, resources, images, schema. */
 export function checkKnativeService(out: FindingList, obj: Json, version: KServeVersion, knativeVersion: KnativeVersion, scope: IConstruct): void {
-  checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, 'knative-service');
+  checkAnnotations(out, 'metadata.annotations', obj.metadata?.annotations, scope, AnnotationOwner.KNATIVE_SERVICE);
   checkAnnotationKeys(out, 'metadata.annotations', obj.metadata?.annotations, scope);
   checkLabelMap(out, 'metadata.labels', obj.metadata?.labels, scope);
   checkAnnotationKeys(out, 'spec.template.metadata.annotations', obj.spec?.template?.metadata?.annotations, scope);

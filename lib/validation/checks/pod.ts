@@ -265,10 +265,17 @@ function kebab(key: string): string {
   return key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
 }
 
-export function checkAnnotations(out: FindingList, field: string, annotations: Json | undefined, scope: IConstruct, owner: 'isvc' | 'component' | 'knative-service'): void {
+/** Which object an annotation map belongs to: the rules for Knative keys differ. @internal */
+export enum AnnotationOwner {
+  INFERENCE_SERVICE = 'isvc',
+  COMPONENT = 'component',
+  KNATIVE_SERVICE = 'knative-service',
+}
+
+export function checkAnnotations(out: FindingList, field: string, annotations: Json | undefined, scope: IConstruct, owner: AnnotationOwner): void {
   for (const [key, value] of Object.entries(annotations ?? {})) {
     const at = `${field}["${key}"]`;
-    if (/^autoscaling\.knative\.dev\/(min-?scale|max-?scale)$/i.test(key) && owner !== 'knative-service') {
+    if (/^autoscaling\.knative\.dev\/(min-?scale|max-?scale)$/i.test(key) && owner !== AnnotationOwner.KNATIVE_SERVICE) {
       out.add(RULES.ANNOTATIONS, at, value, `is stripped by KServe: set ${/min/i.test(key) ? 'minReplicas' : 'maxReplicas'} instead`, { scope });
     } else if (/^autoscaling\.knative\.dev\/[a-z]+[A-Z]/.test(key)) {
       const fixed = kebab(key);
@@ -277,10 +284,10 @@ export function checkAnnotations(out: FindingList, field: string, annotations: J
     if (key.startsWith('internal.serving.kserve.io/')) {
       out.add(RULES.ANNOTATIONS, at, value, 'is written by the KServe controller and must not be authored', { scope });
     }
-    if (owner === 'knative-service' && key.startsWith('autoscaling.knative.dev/')) {
+    if (owner === AnnotationOwner.KNATIVE_SERVICE && key.startsWith('autoscaling.knative.dev/')) {
       out.add(RULES.ANNOTATIONS, at, value, 'is only valid on the revision template: move it to spec.template.metadata.annotations', { scope });
     }
-    if (owner === 'component' && key === 'serving.kserve.io/deploymentMode') {
+    if (owner === AnnotationOwner.COMPONENT && key === 'serving.kserve.io/deploymentMode') {
       out.add(RULES.ANNOTATIONS, at, value, 'is set on the InferenceService by the construct, from deploymentMode', { scope });
     }
   }
