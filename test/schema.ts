@@ -10,8 +10,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import * as crypto from 'crypto';
+import Ajv, { _, KeywordCxt, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import * as YAML from 'yaml';
 import { strictCrdSchema } from '../scripts/crd-schema';
 import { crdsDir } from '../scripts/crds';
@@ -40,24 +41,46 @@ export function schemaSetFor(kserveMinor: number, knativeMinor?: number): Schema
   return { kserve: kserve[0], knative: knative <= 12 ? 'knative-serving-v1.10.1' : knative <= 16 ? 'knative-serving-v1.15.2' : 'knative-serving-v1.21.1' };
 }
 
+/** The formats module the cached validators require (the same functions ajv checks with here). */
+const FORMATS_MODULE = path.join(__dirname, 'schema-formats.js');
+const FORMATS: Record<string, any> = require(FORMATS_MODULE);
+
 // optimize: false compiles the 2 MB KServe schema in ~2 s instead of ~7 s; validation stays exact.
-const ajv = new Ajv({ strict: false, allErrors: true, code: { optimize: false } });
-addFormats(ajv, ['date-time', 'byte']);
-ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
-ajv.addFormat('double', { type: 'number', validate: () => true });
-ajv.addFormat('date-time-micro', true);
-ajv.addFormat('int-or-string', true);
+// source: true keeps the generated code, which compiled() writes to a cache shared by every suite.
+const ajv = new Ajv({ strict: false, allErrors: true, code: { optimize: false, source: true, formats: _`require(${FORMATS_MODULE})` } });
+for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
 ajv.addKeyword({
   keyword: 'x-kubernetes-list-map-keys',
   type: 'array',
-  errors: false,
+  schemaType: 'array',
   // The API server rejects two list entries with the same map keys (two containers named alike).
-  validate: (keys: string[], data: any[]) => {
-    const seen = new Set(data.map(item => JSON.stringify(keys.map(k => item?.[k]))));
-    return seen.size === data.length;
+  code(cxt: KeywordCxt) {
+    cxt.fail(_`new Set(${cxt.data}.map(item => JSON.stringify(${cxt.schemaCode}.map(k => item == null ? undefined : item[k])))).size !== ${cxt.data}.length`);
   },
 });
+
+/**
+ * Validators are compiled once per schema and kept as ajv standalone code in
+ * node_modules/.cache/cdk8s-kserve-schemas, keyed by the schema, the ajv version and this file's
+ * options: each Jest suite runs in a fresh module registry, and compiling the KServe CRDs again
+ * in every suite cost about 3 s a suite.
+ */
+const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'cdk8s-kserve-schemas');
+const CACHE_KEY = [require('ajv/package.json').version, FORMATS_MODULE, fs.readFileSync(FORMATS_MODULE, 'utf8'), 'optimize:false allErrors x-kubernetes-list-map-keys:v1'].join('\n');
+
+function compiled(schema: object): ValidateFunction {
+  const hash = crypto.createHash('sha256').update(CACHE_KEY).update(JSON.stringify(schema)).digest('hex').slice(0, 32);
+  const file = path.join(CACHE, `${hash}.js`);
+  if (!fs.existsSync(file)) {
+    const code = standaloneCode(ajv, ajv.compile(schema));
+    fs.mkdirSync(CACHE, { recursive: true });
+    // Written whole, then renamed: two workers compiling the same schema never read half a file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, file);
+  }
+  return require(file) as ValidateFunction;
+}
 
 // ---- Core objects from @kubernetes/client-node's generated models ---------------------
 
@@ -137,7 +160,7 @@ function crdValidator(file: string, version: string): ValidateFunction {
     schema.definitions = definitions;
     schema.properties.metadata = { $ref: '#/definitions/V1ObjectMeta' };
     schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
-    v = ajv.compile(schema);
+    v = compiled(schema);
     validators.set(key, v);
   }
   return v;
@@ -157,7 +180,7 @@ function validatorFor(obj: any, set: SchemaSet): ValidateFunction {
   if (!core) throw new Error(`no schema known for ${id}: add one before emitting it`);
   let v = validators.get(id);
   if (!v) {
-    v = ajv.compile(coreSchema(...core));
+    v = compiled(coreSchema(...core));
     validators.set(id, v);
   }
   return v;
