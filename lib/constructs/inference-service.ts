@@ -139,6 +139,41 @@ export interface InferenceServiceRollout {
 /** The InferenceServices of an app, kept on its root, for checks that compare them (Azure prefix overlaps). */
 const inferenceServicesOf = (root: IConstruct) => treeState<InferenceService[]>(root, 'inference-services', () => []);
 
+/** An Azure Blob prefix of the app, with the position it was added in. */
+interface IndexedPrefix {
+  readonly prefix: string;
+  readonly scope: IConstruct;
+  readonly order: number;
+}
+
+/**
+ * Every Azure Blob prefix of the app, sorted, built once per app and again only when
+ * InferenceServices were added since: the overlap check of each InferenceService then looks up
+ * its own prefixes instead of comparing with every other InferenceService (quadratic in fleets).
+ */
+function azurePrefixIndex(root: IConstruct): IndexedPrefix[] {
+  const isvcs = inferenceServicesOf(root);
+  const index = treeState(root, 'azure-prefix-index', () => ({ count: -1, sorted: [] as IndexedPrefix[] }));
+  if (index.count !== isvcs.length) {
+    index.sorted = isvcs.flatMap(i => i._azurePrefixes).map((p, order) => ({ ...p, order }))
+      .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : a.order - b.order));
+    index.count = isvcs.length;
+  }
+  return index.sorted;
+}
+
+/** The first position whose prefix sorts at or after `prefix`. */
+function firstAtLeast(sorted: IndexedPrefix[], prefix: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].prefix < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Default KEDA metric for a component that chose none: KServe's HPA default, written explicitly. */
 const KEDA_DEFAULT = { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] };
 
@@ -441,14 +476,19 @@ export class InferenceService extends Construct {
   }
 
   private checkPrefixOverlap(out: FindingList): void {
+    const sorted = azurePrefixIndex(this.node.root);
     for (const own of this._azurePrefixes) {
-      for (const isvc of inferenceServicesOf(this.node.root)) {
-        for (const other of isvc._azurePrefixes) {
-          if (other.scope === own.scope || other.prefix === own.prefix || !other.prefix.startsWith(own.prefix)) continue;
-          out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
-            `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
-            { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
-        }
+      // Every prefix that starts with own.prefix sorts right after it: O(log n) to find them, not a scan of the app.
+      const matches: IndexedPrefix[] = [];
+      for (let i = firstAtLeast(sorted, own.prefix); i < sorted.length && sorted[i].prefix.startsWith(own.prefix); i++) {
+        const other = sorted[i];
+        if (other.scope !== own.scope && other.prefix !== own.prefix) matches.push(other);
+      }
+      // In the order the InferenceServices were added, as before.
+      for (const other of matches.sort((a, b) => a.order - b.order)) {
+        out.add(RULES.AZURE_PREFIX, 'storage path', own.prefix.split('/').slice(2).join('/'),
+          `also matches ${other.prefix.split('/').slice(2).join('/')} (the model of ${other.scope.node.path}): KServe downloads every blob whose name starts with the path`,
+          { scope: own.scope, fix: 'give the model folders names that are not prefixes of each other (models/iris-v1 and models/iris-v2)' });
       }
     }
   }
