@@ -196,7 +196,37 @@ describe('nothing lost: synth never deletes or overwrites a file it did not writ
 });
 
 describe('app scripts (what `npm run synth` runs)', () => {
-  const tsx = ['--import', 'tsx'];
+  // npm run synth is `node scripts/ts-run.js apps/main.ts`.
+  const tsx = [path.join(ROOT, 'scripts', 'ts-run.js')];
+
+  test('scripts/ts-run.js runs an edited app as edited, with no build step, and a misspelt prop still fails', () => {
+    expect(require(path.join(ROOT, 'package.json')).scripts.synth).toBe('node scripts/ts-run.js apps/main.ts');
+    const dir = fs.mkdtempSync(path.join(ROOT, '.readme-examples-ts-run-'));
+    try {
+      const app = path.join(dir, 'app.ts');
+      const write = (predictor: string) => fs.writeFileSync(app, [
+        "import { App, AppProps } from 'cdk8s';",
+        "import { InferenceServiceChart, main } from '../lib';",
+        `main((props: AppProps) => { const app = new App(props); new InferenceServiceChart(app, 'iris', { modelUri: 'pvc://models/iris', predictor: ${predictor} }); return app; });`,
+      ].join('\n'));
+      const run = () => spawnSync(process.execPath, [...tsx, app], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8' });
+      const out = path.join(dir, 'dist');
+      const maxOf = () => YAML.parseAllDocuments(fs.readFileSync(path.join(out, 'iris.k8s.yaml'), 'utf8')).map(d => d.toJS()).find(o => o.kind === 'InferenceService').spec.predictor.maxReplicas;
+      write('{ maxReplicas: 2 }');
+      expect(run().status).toBe(0);
+      expect(maxOf()).toBe(2);
+      write('{ maxReplicas: 5 }');
+      expect(run().status).toBe(0);
+      expect(maxOf()).toBe(5);
+      write('{ maxReplica: 5 }');
+      const misspelt = run();
+      expect(misspelt.status).toBe(1);
+      expect(misspelt.stderr).toContain('iris: error [props] predictor.maxReplica (5) is not a prop here; did you mean maxReplicas?');
+      expect(maxOf()).toBe(5);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   test('the reference app writes dist/ equal to the committed one', () => {
     const out = path.join(tmp(), 'dist');
