@@ -18,6 +18,44 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
 
+if (process.argv[2] === '--fleet') {
+  // A fleet of N InferenceServiceCharts in one namespace, written by synthToDirectory into
+  // argv[4] (kept for the comparisons); prints this process's CPU time, module loading included.
+  const count = Number(process.argv[3]);
+  const { App } = require('cdk8s');
+  const { InferenceServiceChart, synthToDirectory } = require('../lib');
+  synthToDirectory((props: object) => {
+    const app = new App(props);
+    for (let i = 0; i < count; i++) {
+      new InferenceServiceChart(app, `model-${i}`, {
+        azureBlob: { account: 'benchstore', container: 'models', path: `m${i}-repo` },
+        predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } },
+        transformer: { image: 'registry.example.com/pre:1.0.0' },
+      });
+    }
+    return app;
+  }, process.argv[4], { printWarnings: false });
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }));
+  process.exit(0);
+}
+
+if (process.argv[2] === '--raw') {
+  // Plain cdk8s over the same objects: one Chart per file of the folder argv[3], each object a raw
+  // ApiObject, written by App.synth() into argv[4].
+  const { ApiObject, App, Chart } = require('cdk8s');
+  const YAML = require('yaml');
+  const app = new App({ outdir: process.argv[4] });
+  for (const file of fs.readdirSync(process.argv[3]).filter(f => f.endsWith('.k8s.yaml')).sort()) {
+    const chart = new Chart(app, file.replace(/\.k8s\.yaml$/, ''));
+    YAML.parseAllDocuments(fs.readFileSync(path.join(process.argv[3], file), 'utf8')).forEach((d: any, i: number) => new ApiObject(chart, `o${i}`, d.toJS()));
+  }
+  app.synth();
+  const cpu = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }));
+  process.exit(0);
+}
+
 if (process.argv[2] === '--child') {
   // One measured run: build N charts and synthesize them to a temp dir.
   const count = Number(process.argv[3]);
@@ -155,6 +193,42 @@ function synthVersusCompiledCdk8s(): void {
   console.log(`npm run synth process CPU (node scripts/ts-run.js apps/main.ts, 5 folders): median ${(o * 1000).toFixed(0)} ms; compiled cdk8s app writing the InferenceService as one ApiObject: ${(t * 1000).toFixed(0)} ms; ratio ${(o / t).toFixed(2)}x (goal at most 1.5x)`);
 }
 
+/** CPU time and peak memory of one process: `[user+system seconds, peak MiB, stdout]`. */
+function timed(command: string, args: string[]): [number, number, string] {
+  const run = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (run.status !== 0) throw new Error(run.stderr);
+  const [user, system, peakKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return [user + system, peakKiB / 1024, run.stdout];
+}
+
+/**
+ * Fleets: the CPU time of the whole process for 1000 and 5000 InferenceServices and the growth
+ * exponent between them (1.0 is linear), peak memory, and in the same run, over the 1000-model
+ * folder, plain cdk8s App.synth() of the same objects and kubectl kustomize.
+ */
+function fleets(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-fleet-'));
+  try {
+    const cpu: Record<number, number> = {};
+    for (const n of [1000, 5000]) {
+      const out = path.join(dir, `fleet-${n}`);
+      const [seconds, peak] = timed(process.execPath, ['scripts/ts-run.js', __filename, '--fleet', String(n), out]);
+      cpu[n] = seconds;
+      console.log(`fleet of ${String(n).padStart(4)}: synthToDirectory process CPU ${seconds.toFixed(2)} s, peak ${peak.toFixed(0)} MiB`);
+      if (n === 1000) {
+        const [raw] = timed(process.execPath, ['scripts/ts-run.js', __filename, '--raw', out, path.join(dir, 'raw')]);
+        const [kustomize] = timed('kubectl', ['kustomize', out]);
+        console.log(`  same 1000-model folder: plain cdk8s App.synth() of its objects ${raw.toFixed(2)} s (ours ${(seconds / raw).toFixed(2)}x), kubectl kustomize ${kustomize.toFixed(2)} s (ours ${(seconds / kustomize).toFixed(2)}x)`);
+      }
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+    const exponent = Math.log(cpu[5000] / cpu[1000]) / Math.log(5);
+    console.log(`  growth exponent 1000 -> 5000: ${exponent.toFixed(2)} (1.00 is linear; goal at most 1.1)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   if (!fs.existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian package "time")');
   console.log(`cdk8s-kserve bench on ${os.cpus().length} cores, node ${process.version}`);
@@ -162,6 +236,7 @@ function main(): void {
   const best = Math.min(...synth.map(s => s.wallMs));
   console.log(`npm run synth (reference app, process wall, node scripts/ts-run.js): best of 3 ${best.toFixed(0)} ms, peak ${Math.max(...synth.map(s => s.peakMiB)).toFixed(0)} MiB`);
   synthVersusCompiledCdk8s();
+  fleets();
   console.log('writer            | InferenceServices | process wall ms | in-process synth ms | peak RSS MiB');
   const runs: [string, number][] = [['synthToDirectory', 1], ['synthToDirectory', 100], ['synthToDirectory', 1000], ['app.synth', 1], ['app.synth', 100]];
   for (const [writer, n] of runs) {
