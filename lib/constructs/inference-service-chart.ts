@@ -1,4 +1,5 @@
 import { Chart, ChartProps } from 'cdk8s';
+import { treeState } from '../core/tree-state';
 import { Construct } from 'constructs';
 import { AzureBlobCreds, AzureCredentials } from '../azure/credentials';
 import { InferenceService, IngressGateway } from './inference-service';
@@ -222,15 +223,13 @@ function isStringMap(v: unknown): v is Record<string, string> {
 }
 
 /**
- * The first chart beside `chart` (a sibling in the construct tree) for which `has` is truthy:
- * charts of one app share the objects they define alike, so that one output folder holds each
- * once (`kubectl kustomize` refuses two objects of one identity).
+ * The charts beside one another (siblings in the construct tree) that created a shared object,
+ * by what they asked of it: charts of one app share the objects they define alike, so that one
+ * output folder holds each once (`kubectl kustomize` refuses two objects of one identity). Kept
+ * on the parent, so a fleet's charts find it in one lookup instead of scanning their siblings.
  */
-function siblingChart(chart: InferenceServiceChart, has: (other: InferenceServiceChart) => unknown): InferenceServiceChart | undefined {
-  for (const c of chart.node.scope?.node.children ?? []) {
-    if (c !== chart && c instanceof InferenceServiceChart && has(c as InferenceServiceChart)) return c as InferenceServiceChart;
-  }
-  return undefined;
+function sharedBy(chart: InferenceServiceChart, kind: 'credentials' | 'message-dumper'): Map<string, InferenceServiceChart> {
+  return treeState(chart.node.scope ?? chart, `shared-${kind}`, () => new Map<string, InferenceServiceChart>());
 }
 
 /**
@@ -291,8 +290,9 @@ export class InferenceServiceChart extends Chart {
       };
       // One ServiceAccount per storage identity: a sibling chart's, when it is the same one.
       this._credentialsKey = JSON.stringify({ namespace: this.namespace, ...credentialsProps });
-      this.credentials = siblingChart(this, c => c._credentialsKey === this._credentialsKey && c.credentials)?.credentials
-        ?? new AzureBlobCreds(this, 'credentials', credentialsProps);
+      const sharing = sharedBy(this, 'credentials');
+      this.credentials = sharing.get(this._credentialsKey)?.credentials ?? new AzureBlobCreds(this, 'credentials', credentialsProps);
+      if (!sharing.has(this._credentialsKey)) sharing.set(this._credentialsKey, this);
       storage = ModelStorage.azureBlob({ account: blob.account, container: blob.container, path: blob.path, credentials: this.credentials });
     } else {
       storage = ModelStorage.fromUri(props.modelUri ?? '');
@@ -305,8 +305,9 @@ export class InferenceServiceChart extends Chart {
       const dumperProps: MessageDumperProps = { ...target, ...logging.messageDumper };
       // One dumper per namespace: a sibling chart's, when it asked for the same one.
       this._dumperKey = JSON.stringify({ namespace: this.namespace, ...dumperProps });
-      this.messageDumper = siblingChart(this, c => c._dumperKey === this._dumperKey && c.messageDumper)?.messageDumper
-        ?? new MessageDumper(this, 'message-dumper', dumperProps);
+      const sharing = sharedBy(this, 'message-dumper');
+      this.messageDumper = sharing.get(this._dumperKey)?.messageDumper ?? new MessageDumper(this, 'message-dumper', dumperProps);
+      if (!sharing.has(this._dumperKey)) sharing.set(this._dumperKey, this);
       logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL, metadataHeaders: logging.metadataHeaders };
     }
 

@@ -432,11 +432,19 @@ function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, op
     for (const c of used) {
       if (!(c instanceof MessageDumper || c instanceof AzureBlobCreds)) continue;
       for (const obj of c.node.findAll().filter((x): x is ApiObject => x instanceof ApiObject)) {
-        if (fileOf(obj) !== p.file) users.set(obj, new Set([...users.get(obj) ?? [], p.file]));
+        if (fileOf(obj) === p.file) continue;
+        // Added in place: a namespace's dumper is used by every chart of a fleet.
+        const set = users.get(obj) ?? new Set<string>();
+        set.add(p.file);
+        users.set(obj, set);
       }
     }
   }
-  for (const x of plan.shared) users.set(x.written, new Set([...users.get(x.written) ?? [], ...x.alike.map(fileOf)]));
+  for (const x of plan.shared) {
+    const set = users.get(x.written) ?? new Set<string>();
+    for (const c of x.alike) set.add(fileOf(c));
+    users.set(x.written, set);
+  }
   const shared = [...users].map(([obj, others]) => ({ identity: identityOf(plan.json.get(obj) ?? obj.toJson()), file: fileOf(obj), alsoDefinedIn: [...others] }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.identity.localeCompare(b.identity));
   // Where `cdk8s-kserve loadtest` run from this folder puts its results (see defaultResultsDir).
@@ -444,7 +452,11 @@ function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, op
   fs.writeFileSync(path.join(outdir, 'ENDPOINTS.md'), endpointsDocument(placed, shared, resultsDir));
   // A JMeter plan beside each chart file whose InferenceServices have example requests.
   const byFile = new Map<string, PlacedInferenceService[]>();
-  for (const p of placed.filter(x => x.examples.entry)) byFile.set(p.file, [...byFile.get(p.file) ?? [], p]);
+  for (const p of placed.filter(x => x.examples.entry)) {
+    const list = byFile.get(p.file) ?? [];
+    list.push(p);
+    byFile.set(p.file, list);
+  }
   for (const [file, list] of byFile) {
     const plan = file.replace(/(\.k8s)?\.ya?ml$/, '') + '.jmx';
     fs.writeFileSync(path.join(outdir, plan), jmeterPlan(`${list.map(p => p.isvc.name).join(', ')} (${file})`, list));
