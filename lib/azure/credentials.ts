@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { addChecks, FindingList } from '../core/findings';
 import { KServeVersion } from '../core/kserve-version';
@@ -152,7 +151,9 @@ export class AzureBlobCreds extends Construct implements IModelStorageCredential
 
     // Creating a ServiceAccount that lists a Secret does not need the Secret: only pod creation
     // does, so the ServiceAccount can be applied before an operator has produced it.
-    this.serviceAccount = new KubeServiceAccount(this, 'Resource', {
+    this.serviceAccount = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
       metadata: { name: this.serviceAccountName, namespace: this.namespace, annotations: bound.serviceAccountAnnotations },
       secrets: this.secretName ? [{ name: this.secretName }] : undefined,
       // Nothing in the predictor pod calls the Kubernetes API (workload identity projects its

@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubePod, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { KServeVersion } from '../core/kserve-version';
 import { RULES } from '../core/rules';
 import { DeploymentMode } from '../core/target';
@@ -112,7 +111,9 @@ export class GpuSmokeTest extends Construct {
     checkImage(out, 'image', written, this);
     addChecks(this, () => out.findings);
 
-    this.resource = new KubePod(this, 'Resource', {
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: { name: this.name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': 'gpu-smoke-test' } },
       spec: {
         restartPolicy: 'Never',
@@ -126,7 +127,7 @@ export class GpuSmokeTest extends Construct {
           image: written,
           securityContext: security.securityContext,
           ...(security.volumeMounts.length > 0 ? { volumeMounts: security.volumeMounts } : {}),
-          resources: { limits: { [resourceName]: Quantity.fromString(String(gpus)) } },
+          resources: { limits: { [resourceName]: String(gpus) } },
         }],
         tolerations: [{ key: resourceName, operator: 'Exists', effect: 'NoSchedule' }],
       },

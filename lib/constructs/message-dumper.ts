@@ -1,7 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { clusterLocalUrl } from '../core/kserve-names';
 import { Construct } from 'constructs';
-import { IntOrString, KubeDeployment, KubeService, toJson_DeploymentSpec, toJson_ServiceSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import {
   Service as KnativeService,
   toJson_ServiceSpec as toJson_KnativeServiceSpec,
@@ -198,9 +197,10 @@ export class MessageDumper extends Construct implements ILoggerSink {
       const labels = { 'app.kubernetes.io/name': 'message-dumper', 'app.kubernetes.io/instance': this.name };
       // Plain ApiObjects so JSON patches survive toJson() (see InferenceService).
       this.resource = new ApiObject(this, 'Resource', {
-        ...KubeDeployment.GVK,
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
         metadata: { name: this.name, namespace: this.namespace, labels },
-        spec: toJson_DeploymentSpec({
+        spec: {
           replicas: Math.max(1, minScale),
           selector: { matchLabels: labels },
           template: {
@@ -208,15 +208,16 @@ export class MessageDumper extends Construct implements ILoggerSink {
             spec: {
               ...podFields,
               securityContext: podSecurityContext(props.security ?? defaultSecurity),
-              containers: [{ ...container, ports: [{ name: 'http', containerPort: 8080 }] }],
+              containers: [{ ...container, resources: { requests: resources.requests, limits: resources.limits }, ports: [{ name: 'http', containerPort: 8080 }] }],
             },
           },
-        }),
+        },
       });
       this.service = new ApiObject(this, 'Service', {
-        ...KubeService.GVK,
+        apiVersion: 'v1',
+        kind: 'Service',
         metadata: { name: this.name, namespace: this.namespace, labels },
-        spec: toJson_ServiceSpec({ selector: labels, ports: [{ name: 'http', port: 80, targetPort: IntOrString.fromString('http') }] }),
+        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
       });
       return;
     }

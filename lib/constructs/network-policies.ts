@@ -2,7 +2,6 @@ import { ApiObject } from 'cdk8s';
 import { predictorServiceName, transformerServiceName } from '../core/kserve-names';
 import { podMatchLabels } from '../contract/load-targets';
 import { Construct } from 'constructs';
-import { KubeNetworkPolicy, NetworkPolicyPeer } from 'cdk8s-plus-27/lib/imports/k8s';
 import { InferenceService } from './inference-service';
 import { MessageDumper } from './message-dumper';
 import { RULES } from '../core/rules';
@@ -37,6 +36,12 @@ export interface InferenceServiceNetworkPoliciesProps extends NetworkPoliciesOpt
    * @default - no policy for a message dumper
    */
   readonly messageDumper?: MessageDumper;
+}
+
+/** One `from` entry of a NetworkPolicy ingress rule. */
+interface NetworkPolicyPeer {
+  readonly namespaceSelector?: { readonly matchLabels: Record<string, string> };
+  readonly podSelector?: { readonly matchLabels: Record<string, string> };
 }
 
 /**
@@ -88,7 +93,9 @@ export class InferenceServiceNetworkPolicies extends Construct {
     });
 
     const policy = (id: string, name: string, namespace: string, podSelector: Record<string, string>, from: NetworkPolicyPeer[]) => {
-      const p = new KubeNetworkPolicy(this, id, {
+      const p = new ApiObject(this, id, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
         metadata: { name, namespace },
         spec: { podSelector: { matchLabels: podSelector }, policyTypes: ['Ingress'], ingress: [{ from }] },
       });

@@ -1,4 +1,4 @@
-import { KubeSecret } from 'cdk8s-plus-27/lib/imports/k8s';
+import { ApiObject } from 'cdk8s';
 import { RULES } from '../../core/rules';
 import { AzureAuthentication, CredentialsBinding, CredentialsContext, ICredentialSource, producedSecret, sourceMetadata } from '../source';
 
@@ -43,7 +43,9 @@ export class SecretFromEnvironmentSource implements ICredentialSource {
     }
     ctx.out.add(RULES.PLAINTEXT_SECRET, 'credentials', 'AzureCredentials.secretFromEnvironment()', `writes the values of ${keys.join(', ')} to the output in clear text: everyone who can read the repository can read them`,
       { fix: 'use AzureCredentials.externalSecret(), sealedSecret() or existingSecret() for anything committed' });
-    const secret = new KubeSecret(ctx.scope, 'Secret', {
+    const secret = new ApiObject(ctx.scope, 'Secret', {
+      apiVersion: 'v1',
+      kind: 'Secret',
       metadata: sourceMetadata(ctx, name, { [PLAINTEXT_OPT_IN_ANNOTATION]: ctx.scope.node.path }),
       type: 'Opaque',
       stringData: Object.fromEntries(keys.map(k => [k, env[k] ?? ''])),
