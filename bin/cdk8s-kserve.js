@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The package CLI (lib/cli.ts). A checkout of this repository runs the TypeScript source through
-// tsx (a build/ left from an earlier `npm run build` may be stale); an installed package, which
-// ships only build/, runs the compiled code.
+// scripts/ts-run.js (transpiled per file content, so never stale; a build/ left from an earlier
+// `npm run build` may be); an installed package, which ships only build/, runs the compiled code.
 const fs = require('fs');
 const path = require('path');
 
 const source = path.join(__dirname, '..', 'lib', 'cli.ts');
 let cli;
 if (fs.existsSync(source)) {
-  require('tsx/cjs');
+  require(path.join(__dirname, '..', 'scripts', 'ts-run.js'));
   cli = require(source);
 } else {
   cli = require(path.join(__dirname, '..', 'build', 'lib', 'cli.js'));

@@ -35,12 +35,15 @@ function transpiled(filename) {
 
 require.extensions['.ts'] = (module, filename) => module._compile(transpiled(filename), filename);
 
-const entry = process.argv[2];
-if (!entry) {
-  process.stderr.write('usage: node scripts/ts-run.js <file.ts> [args...]\n');
-  process.exit(2);
+// Required as a module (bin/cdk8s-kserve.js in a checkout), it only registers the hook.
+if (require.main === module) {
+  const entry = process.argv[2];
+  if (!entry) {
+    process.stderr.write('usage: node scripts/ts-run.js <file.ts> [args...]\n');
+    process.exit(2);
+  }
+  // The entry runs as the main module (`require.main === module`), with its own arguments after
+  // argv[1], as under `node <file>`.
+  process.argv.splice(1, 2, path.resolve(entry));
+  require('module').runMain();
 }
-// The entry runs as the main module (`require.main === module`), with its own arguments after
-// argv[1], as under `node <file>`.
-process.argv.splice(1, 2, path.resolve(entry));
-require('module').runMain();

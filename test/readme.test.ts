@@ -8,6 +8,8 @@ import { publishedModelErrors, PUBLISHED_MODEL_KINDS, schemaErrors, schemaSetFor
 
 const ROOT = path.resolve(__dirname, '..');
 const DIR = path.join(ROOT, '.readme-examples');
+/** What npm run synth runs apps with. */
+const TS_RUN = path.join(ROOT, 'scripts', 'ts-run.js');
 
 /** README.md and the pages of docs/ (the generated API reference aside), relative to the root. */
 const PAGES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`)];
@@ -68,7 +70,7 @@ describe('README and docs/', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-readme-'));
     let failure: { status: number; stderr: string } | undefined;
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(process.execPath, [TS_RUN, file], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e: any) {
       failure = { status: e.status, stderr: e.stderr };
     }
@@ -118,7 +120,7 @@ describe('examples in README.md and docs/', () => {
 
   test.each(examples().map(b => [b.name, b] as const))('%s runs and writes schema-valid YAML', (_, block) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-readme-'));
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(DIR, block.name)], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
+    execFileSync(process.execPath, [TS_RUN, path.join(DIR, block.name)], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
     // Every folder written (the output folder, or one per environment).
     const written = (fs.readdirSync(out, { recursive: true }) as string[]).filter(f => f.endsWith('.yaml')).sort();
     const files = written.filter(f => path.basename(f) !== 'kustomization.yaml');
