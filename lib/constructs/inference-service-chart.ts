@@ -223,13 +223,19 @@ function isStringMap(v: unknown): v is Record<string, string> {
 }
 
 /**
- * The charts beside one another (siblings in the construct tree) that created a shared object,
- * by what they asked of it: charts of one app share the objects they define alike, so that one
- * output folder holds each once (`kubectl kustomize` refuses two objects of one identity). Kept
- * on the parent, so a fleet's charts find it in one lookup instead of scanning their siblings.
+ * The object a sibling chart (beside `chart` in the construct tree) created for the same request
+ * (`key`: what it asked of the object), else the one `create` makes now. Charts of one app share
+ * the objects they define alike, so that one output folder holds each once (`kubectl kustomize`
+ * refuses two objects of one identity). Kept on the parent: one lookup per chart in a fleet.
  */
-function sharedBy(chart: InferenceServiceChart, kind: 'credentials' | 'message-dumper'): Map<string, InferenceServiceChart> {
-  return treeState(chart.node.scope ?? chart, `shared-${kind}`, () => new Map<string, InferenceServiceChart>());
+function shared<T>(chart: InferenceServiceChart, kind: string, key: string, create: () => T): T {
+  const made = treeState(chart.node.scope ?? chart, `shared-${kind}`, () => new Map<string, T>());
+  let object = made.get(key);
+  if (object === undefined) {
+    object = create();
+    made.set(key, object);
+  }
+  return object;
 }
 
 /**
@@ -254,10 +260,6 @@ export class InferenceServiceChart extends Chart {
   public readonly candidate?: TritonPredictor;
   /** The NetworkPolicies, when asked for. */
   public readonly networkPolicies?: InferenceServiceNetworkPolicies;
-  /** What this chart asked of its message dumper, for sibling charts to share it. @internal */
-  public readonly _dumperKey?: string;
-  /** What this chart asked of its credentials, for sibling charts to share them. @internal */
-  public readonly _credentialsKey?: string;
 
   public constructor(scope: Construct, id: string, props: InferenceServiceChartProps) {
     // Only a string reaches cdk8s: a namespace of another type is reported by the props check below.
@@ -289,10 +291,8 @@ export class InferenceServiceChart extends Chart {
         kserveVersion,
       };
       // One ServiceAccount per storage identity: a sibling chart's, when it is the same one.
-      this._credentialsKey = JSON.stringify({ namespace: this.namespace, ...credentialsProps });
-      const sharing = sharedBy(this, 'credentials');
-      this.credentials = sharing.get(this._credentialsKey)?.credentials ?? new AzureBlobCreds(this, 'credentials', credentialsProps);
-      if (!sharing.has(this._credentialsKey)) sharing.set(this._credentialsKey, this);
+      this.credentials = shared(this, 'credentials', JSON.stringify({ namespace: this.namespace, ...credentialsProps }),
+        () => new AzureBlobCreds(this, 'credentials', credentialsProps));
       storage = ModelStorage.azureBlob({ account: blob.account, container: blob.container, path: blob.path, credentials: this.credentials });
     } else {
       storage = ModelStorage.fromUri(props.modelUri ?? '');
@@ -304,10 +304,8 @@ export class InferenceServiceChart extends Chart {
       // The target is passed explicitly: a shared dumper may live in a sibling chart.
       const dumperProps: MessageDumperProps = { ...target, ...logging.messageDumper };
       // One dumper per namespace: a sibling chart's, when it asked for the same one.
-      this._dumperKey = JSON.stringify({ namespace: this.namespace, ...dumperProps });
-      const sharing = sharedBy(this, 'message-dumper');
-      this.messageDumper = sharing.get(this._dumperKey)?.messageDumper ?? new MessageDumper(this, 'message-dumper', dumperProps);
-      if (!sharing.has(this._dumperKey)) sharing.set(this._dumperKey, this);
+      this.messageDumper = shared(this, 'message-dumper', JSON.stringify({ namespace: this.namespace, ...dumperProps }),
+        () => new MessageDumper(this, 'message-dumper', dumperProps));
       logger = { sink: this.messageDumper, mode: logging.mode ?? LoggerMode.ALL, metadataHeaders: logging.metadataHeaders };
     }
 
