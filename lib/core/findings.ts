@@ -162,7 +162,12 @@ const suppressionsOf = (scope: IConstruct) => existingTreeState<Suppression[]>(s
  */
 const runOf = (scope: IConstruct) => treeState<{ depth: number }>(scope.node.root, 'collecting', () => ({ depth: 0 }));
 
-function collecting<T>(scope: IConstruct, fn: () => T): T {
+/**
+ * Runs `fn` with this library's checks switched off in `node.validate()` for the app of `scope`:
+ * `Validation.findings` runs them itself, and synth steps after it need not run them again.
+ * @internal
+ */
+export function withoutChecks<T>(scope: IConstruct, fn: () => T): T {
   const run = runOf(scope);
   run.depth++;
   try {
@@ -201,15 +206,6 @@ function applySuppression(f: Finding): Finding {
   return f;
 }
 
-/**
- * Runs `fn` with this library's checks switched off in `node.validate()` for the app of `scope`,
- * for synth steps that come after `Validation.findings` has already run them once.
- * @internal
- */
-export function withoutChecks<T>(scope: IConstruct, fn: () => T): T {
-  return collecting(scope, fn);
-}
-
 /** Validation of the library's constructs: suppressions and the list of findings. */
 export class Validation {
   /**
@@ -243,7 +239,7 @@ export class Validation {
   public static findings(scope: IConstruct): Finding[] {
     const out: Finding[] = [];
     const all = scope.node.findAll();
-    collecting(scope, () => {
+    withoutChecks(scope, () => {
       for (const c of all) {
         for (const checker of existingTreeState<Checker[]>(c, 'checkers') ?? []) out.push(...runChecker(c, checker).map(applySuppression));
         let messages: string[];
