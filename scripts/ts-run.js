@@ -71,7 +71,6 @@ function compile(module, filename) {
   // Written when the process ends, so the cache holds the functions the run compiled too.
   if (cachedData === undefined || script.cachedDataRejected) uncached.push([script, cacheFile]);
   const require = Module.createRequire(filename);
-  require.main = process.mainModule;
   script.runInThisContext().call(module.exports, module.exports, require, module, filename, path.dirname(filename));
 }
 

@@ -136,8 +136,8 @@ export interface InferenceServiceRollout {
   readonly stage: RolloutStage;
 }
 
-/** The InferenceServices of an app, kept on its root, for checks that compare them (Azure prefix overlaps). */
-const inferenceServicesOf = (root: IConstruct) => treeState<InferenceService[]>(root, 'inference-services', () => []);
+/** The InferenceServices of an app in the order they were added, kept on its root, for checks that compare them (Azure prefix overlaps); output/endpoints.ts inferenceServicesOf lists them in construct order. */
+const addedInferenceServices = (root: IConstruct) => treeState<InferenceService[]>(root, 'inference-services', () => []);
 
 /** An Azure Blob prefix of the app, with the position it was added in. */
 interface IndexedPrefix {
@@ -152,7 +152,7 @@ interface IndexedPrefix {
  * its own prefixes instead of comparing with every other InferenceService (quadratic in fleets).
  */
 function azurePrefixIndex(root: IConstruct): IndexedPrefix[] {
-  const isvcs = inferenceServicesOf(root);
+  const isvcs = addedInferenceServices(root);
   const index = treeState(root, 'azure-prefix-index', () => ({ count: -1, sorted: [] as IndexedPrefix[] }));
   if (index.count !== isvcs.length) {
     index.sorted = isvcs.flatMap(i => i._azurePrefixes).map((p, order) => ({ ...p, order }))
@@ -257,7 +257,7 @@ export class InferenceService extends Construct {
       if (isConstruct(dep) && Chart.of(dep) === Chart.of(this) && !this.resource.node.dependencies.includes(dep)) this.resource.addDependency(dep);
     }
 
-    inferenceServicesOf(this.node.root).push(this);
+    addedInferenceServices(this.node.root).push(this);
     const renderFindings = out.findings;
     const rendered = [bound.predictor, ...bound.candidate ? [bound.candidate] : []].map(r => r.storage);
     addChecks(this, () => {
