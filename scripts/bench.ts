@@ -18,25 +18,27 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-if (process.argv[2] === '--fleet') {
-  // A fleet of N InferenceServiceCharts in one namespace, written by synthToDirectory into
-  // argv[4] (kept for the comparisons); prints this process's CPU time, module loading included.
-  const count = Number(process.argv[3]);
+/** An app of `count` InferenceServiceCharts in one namespace, what every fleet figure builds. */
+function fleetApp(count: number, props: object) {
+  // Loaded here, in the measured child, so module loading is part of each figure.
   const { App } = require('cdk8s');
-  const { InferenceServiceChart, synthToDirectory } = require('../lib');
-  synthToDirectory((props: object) => {
-    const app = new App(props);
-    for (let i = 0; i < count; i++) {
-      new InferenceServiceChart(app, `model-${i}`, {
-        azureBlob: { account: 'benchstore', container: 'models', path: `m${i}-repo` },
-        predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } },
-        transformer: { image: 'registry.example.com/pre:1.0.0' },
-      });
-    }
-    return app;
-  }, process.argv[4], { printWarnings: false });
-  const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }));
+  const { InferenceServiceChart } = require('../lib');
+  const app = new App(props);
+  for (let i = 0; i < count; i++) {
+    new InferenceServiceChart(app, `model-${i}`, {
+      azureBlob: { account: 'benchstore', container: 'models', path: `m${i}-repo` },
+      predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } },
+      transformer: { image: 'registry.example.com/pre:1.0.0' },
+    });
+  }
+  return app;
+}
+
+if (process.argv[2] === '--fleet') {
+  // A fleet of N charts written by synthToDirectory into argv[4], kept for the comparisons; the
+  // parent measures this whole process with /usr/bin/time.
+  const { synthToDirectory } = require('../lib');
+  synthToDirectory((props: object) => fleetApp(Number(process.argv[3]), props), process.argv[4], { printWarnings: false });
   process.exit(0);
 }
 
@@ -51,8 +53,6 @@ if (process.argv[2] === '--raw') {
     YAML.parseAllDocuments(fs.readFileSync(path.join(process.argv[3], file), 'utf8')).forEach((d: any, i: number) => new ApiObject(chart, `o${i}`, d.toJS()));
   }
   app.synth();
-  const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }));
   process.exit(0);
 }
 
@@ -62,20 +62,9 @@ if (process.argv[2] === '--child') {
   const writer = process.argv[4];
   const started = process.hrtime.bigint();
   // Loaded here so module loading is part of the figure, as it is for `npm run synth`.
-  const { App } = require('cdk8s');
-  const { InferenceServiceChart, synthToDirectory } = require('../lib');
+  const { synthToDirectory } = require('../lib');
   const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-')), 'dist');
-  const build = (props: object) => {
-    const app = new App(props);
-    for (let i = 0; i < count; i++) {
-      new InferenceServiceChart(app, `model-${i}`, {
-        azureBlob: { account: 'benchstore', container: 'models', path: `m${i}-repo` },
-        predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } },
-        transformer: { image: 'registry.example.com/pre:1.0.0' },
-      });
-    }
-    return app;
-  };
+  const build = (props: object) => fleetApp(count, props);
   if (writer === 'app.synth') build({ outdir }).synth();
   else synthToDirectory(build, outdir);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -151,16 +140,22 @@ function measureAsync(args: string[]): Promise<{ peakMiB: number; out: string }>
   });
 }
 
-/** CPU seconds (user + system) of one process, as /usr/bin/time reports them. */
-function cpuOf(args: string[], env: Record<string, string> = {}): number {
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-cpu-')), 'dist');
-  const run = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir, ...env },
-  });
-  fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+/** CPU time and peak memory of one process, as /usr/bin/time reports them: `[user + system seconds, peak MiB]`. */
+function timed(command: string, args: string[], env: Record<string, string> = {}): [number, number] {
+  const run = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
   if (run.status !== 0) throw new Error(run.stderr);
-  const [user, system] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return user + system;
+  const [user, system, peakKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return [user + system, peakKiB / 1024];
+}
+
+/** CPU seconds (user + system) of one node process writing to a temporary CDK8S_OUTDIR. */
+function cpuOf(args: string[]): number {
+  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-bench-cpu-')), 'dist');
+  try {
+    return timed(process.execPath, args, { CDK8S_OUTDIR: outdir })[0];
+  } finally {
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -191,14 +186,6 @@ function synthVersusCompiledCdk8s(): void {
   fs.rmSync(dir, { recursive: true, force: true });
   const [o, t] = [median(ours), median(theirs)];
   console.log(`npm run synth process CPU (node scripts/ts-run.js apps/main.ts, 5 folders): median ${(o * 1000).toFixed(0)} ms; compiled cdk8s app writing the InferenceService as one ApiObject: ${(t * 1000).toFixed(0)} ms; ratio ${(o / t).toFixed(2)}x (goal at most 1.5x)`);
-}
-
-/** CPU time and peak memory of one process: `[user+system seconds, peak MiB, stdout]`. */
-function timed(command: string, args: string[]): [number, number, string] {
-  const run = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (run.status !== 0) throw new Error(run.stderr);
-  const [user, system, peakKiB] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  return [user + system, peakKiB / 1024, run.stdout];
 }
 
 /**
