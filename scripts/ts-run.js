@@ -21,6 +21,13 @@ const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'cdk8s-kserve
 let esbuild;
 let version;
 
+/** Writes a file whole or not at all: a concurrent run never reads half of it. */
+function writeWhole(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
 /** The transpiled code of a file and where its V8 code cache goes. */
 function transpiled(filename) {
   const source = fs.readFileSync(filename, 'utf8');
@@ -33,10 +40,7 @@ function transpiled(filename) {
     esbuild ??= require('esbuild');
     const { code } = esbuild.transformSync(source, { loader: 'ts', format: 'cjs', target: 'es2020', keepNames: true, supported: { 'dynamic-import': false }, sourcefile: filename });
     fs.mkdirSync(CACHE, { recursive: true });
-    // Whole or not at all: a concurrent run never reads half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, file);
+    writeWhole(file, code);
     return { code, cacheFile: `${file}.v8` };
   }
 }
@@ -45,9 +49,7 @@ const uncached = [];
 process.on('exit', () => {
   for (const [script, cacheFile] of uncached) {
     try {
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
-      fs.renameSync(tmp, cacheFile);
+      writeWhole(cacheFile, script.createCachedData());
     } catch {
       // A cache that cannot be written is only slower next time.
     }
