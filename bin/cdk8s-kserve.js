@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The package CLI (lib/cli.ts). A checkout of this repository runs the TypeScript source through
-// scripts/ts-run.js (transpiled per file content, so never stale; a build/ left from an earlier
+// scripts/ts-run.js (each file transpiled once and cached by its stat, so never stale; a build/ left from an earlier
 // `npm run build` may be); an installed package, which ships only build/, runs the compiled code.
 const fs = require('fs');
 const path = require('path');

@@ -228,6 +228,55 @@ describe('app scripts (what `npm run synth` runs)', () => {
     }
   }, 30_000);
 
+  test('scripts/ts-run.js reuses its bundle only while every source is what it was built from', () => {
+    // The two-second window for fresh files is switched off, so only the stamps decide.
+    const dir = fs.mkdtempSync(path.join(ROOT, '.readme-examples-ts-run-'));
+    try {
+      const app = path.join(dir, 'app.ts');
+      fs.writeFileSync(app, "import { n } from './helper';\nconsole.log(n, __dirname === require('path').dirname(__filename), require.main === module);\n");
+      fs.mkdirSync(path.join(dir, 'helper'));
+      const helper = path.join(dir, 'helper', 'index.ts');
+      fs.writeFileSync(helper, 'export const n = 2;\n');
+      const cache = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-kserve-js', 'bundles');
+      const manifests = () => fs.readdirSync(cache).filter(f => f.endsWith('.json')).map(f => fs.readFileSync(path.join(cache, f), 'utf8')).filter(m => m.includes(JSON.stringify(app)));
+      const run = () => {
+        const r = spawnSync(process.execPath, [...tsx, app], { cwd: ROOT, env: { ...process.env, CDK8S_KSERVE_TS_RUN_RACY_MS: '0' }, encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        return r.stdout.trim();
+      };
+      expect(run()).toBe('2 true true');
+      const [built] = manifests();
+      expect(built).toBeDefined();
+      expect(run()).toBe('2 true true');
+      expect(manifests()).toEqual([built]); // unchanged sources: the same bundle
+      fs.writeFileSync(helper, 'export const n = 5;\n'); // same length, same second
+      expect(run()).toBe('5 true true');
+      fs.writeFileSync(path.join(dir, 'helper.ts'), 'export const n = 7;\n'); // now shadows helper/index.ts
+      expect(run()).toBe('7 true true');
+      fs.rmSync(path.join(dir, 'helper.ts'));
+      expect(run()).toBe('5 true true');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  test('scripts/ts-run.js: a syntax error or an unresolved import is one line with file:line:column, exit 1', () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, '.readme-examples-ts-run-'));
+    try {
+      const run = (source: string) => {
+        fs.writeFileSync(path.join(dir, 'app.ts'), source);
+        return spawnSync(process.execPath, [...tsx, path.join(dir, 'app.ts')], { cwd: ROOT, encoding: 'utf8' });
+      };
+      const rel = path.relative(ROOT, path.join(dir, 'app.ts'));
+      const syntax = run('const x: number = ;\n');
+      expect([syntax.status, syntax.stderr]).toEqual([1, `${rel}:1:19: error: Unexpected ";"\n`]);
+      const missing = run("import { n } from './missing';\nconsole.log(n);\n");
+      expect([missing.status, missing.stderr]).toEqual([1, `${rel}:1:19: error: Could not resolve "./missing"\n`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the reference app writes dist/ equal to the committed one', () => {
     const out = path.join(tmp(), 'dist');
     execFileSync(process.execPath, [...tsx, path.join(ROOT, 'apps', 'main.ts')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out } });
