@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 // Bottom to top. lib/loadtest/ and the CLI stand beside the stack: they import only lib/contract/.
-const LAYERS = ['contract', 'core', 'model', 'validation', 'azure', 'constructs', 'gitops', 'output'];
+const LAYERS = ['contract', 'core', 'model', 'validation', 'azure', 'constructs', 'gitops', 'output', 'fleet'];
 const above = layer => LAYERS.slice(LAYERS.indexOf(layer) + 1).map(l => `./lib/${l}`);
 const ALL = [...LAYERS.map(l => `./lib/${l}`), './lib/loadtest', './lib/index.ts', './imports'];
 

@@ -4,6 +4,7 @@
  * ```sh
  * npx cdk8s-kserve infer <url> --host <Host header> --model <name> --data <request.json>
  * npx cdk8s-kserve loadtest <url> --from dist/prod --rate 50 --duration 60
+ * npx cdk8s-kserve synth fleet.yaml          # lib/fleet/cli.ts, loaded by the bin for this command only
  * ```
  */
 import * as fs from 'fs';
@@ -19,6 +20,7 @@ import { loadTestReport } from './loadtest/report';
 import { PodCount, PodSamplingOptions } from './loadtest/pod-sampler';
 import { checkInferenceRequest } from './contract/signature';
 import { defaultResultsDir } from './contract/output-folder';
+import { SYNTH_USAGE } from './contract/synth-usage';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -87,7 +89,7 @@ saturation (one replica, minReplicas = maxReplicas = 1; needs --slo-p95):
   --scale-to-zero         allow minReplicas 0
 `;
 
-const USAGE = `${INFER_USAGE}\n${LOADTEST_USAGE}`;
+const USAGE = `${INFER_USAGE}\n${LOADTEST_USAGE}\n${SYNTH_USAGE}`;
 
 interface InferArgs {
   url: string;

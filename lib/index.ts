@@ -55,3 +55,7 @@ export * from './output/endpoints';
 export * from './output/jmeter';
 export * from './output/load-targets';
 export * from './output/synth';
+
+// A fleet from one YAML file.
+export * from './fleet/file-types';
+export * from './fleet/fleet';

@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'child_process';
+import { execFile, execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import * as YAML from 'yaml';
 import { schemaErrors, schemaSetFor } from './schema';
 import { startV2Server } from './v2-server';
+import { readTree } from './util';
 
 const ROOT = path.resolve(__dirname, '..');
 const npm = (args: string[], cwd: string) =>
@@ -32,10 +33,12 @@ describe('engines', () => {
 describe('npm package', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-consumer-'));
   let files: string[] = [];
+  let tarball = '';
 
   beforeAll(() => {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], ROOT));
     files = packed[0].files.map((f: { path: string }) => f.path);
+    tarball = path.join(scratch, packed[0].filename);
     fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({
       name: 'consumer', private: true,
       dependencies: {
@@ -124,4 +127,28 @@ console.log(JSON.stringify({ p50: percentile([1, 2, 3], 50), doc, run: typeof ru
       await server.close();
     }
   }, 40_000);
+
+  test('a fleet repository with only `npm install cdk8s-kserve` and a fleet file: npx cdk8s-kserve synth, and cdk8s synth through cdk8s.yaml', () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-fleet-repo-'));
+    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fleet-repo', private: true, dependencies: { 'cdk8s-kserve': `file:${tarball}` } }));
+    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], repo);
+    // npm installs the peer dependencies (cdk8s, constructs) itself: no TypeScript, no ts-node.
+    expect(fs.readdirSync(path.join(repo, 'node_modules')).filter(d => !d.startsWith('.')).sort()).toEqual(['cdk8s', 'cdk8s-kserve', 'constructs', 'undici', 'yaml']);
+    const example = path.join(ROOT, 'examples', 'fleet');
+    const schemaLine = '# yaml-language-server: $schema=./node_modules/cdk8s-kserve/schema/fleet.schema.json';
+    fs.writeFileSync(path.join(repo, 'fleet.yaml'), fs.readFileSync(path.join(example, 'fleet.yaml'), 'utf8').replace(/^# yaml-language-server: .*$/m, schemaLine));
+    expect(fs.existsSync(path.join(repo, 'node_modules', 'cdk8s-kserve', 'schema', 'fleet.schema.json'))).toBe(true);
+    execFileSync('npx', ['--no-install', 'cdk8s-kserve', 'synth', 'fleet.yaml'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(readTree(path.join(repo, 'dist'))).toEqual(readTree(path.join(example, 'dist')));
+    // cdk8s synth deletes dist/ and runs the app of cdk8s.yaml with CDK8S_OUTDIR set.
+    fs.copyFileSync(path.join(example, 'cdk8s.yaml'), path.join(repo, 'cdk8s.yaml'));
+    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), ['synth'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(readTree(path.join(repo, 'dist'))).toEqual(readTree(path.join(example, 'dist')));
+    // A wrong file: the problems, exit 1.
+    fs.writeFileSync(path.join(repo, 'bad.yaml'), 'models:\n  a: { modelUri: "pvc://m/a", predictor: { maxReplica: 2 } }\n');
+    const bad = spawnSync('npx', ['--no-install', 'cdk8s-kserve', 'synth', 'bad.yaml', '--out', 'bad-out'], { cwd: repo, encoding: 'utf8' });
+    expect([bad.status, bad.stderr]).toEqual([1, 'bad.yaml has 1 problem; nothing was written:\n  bad.yaml:2:44: error [props] models.a.predictor.maxReplica (2) is not a prop here; did you mean maxReplicas?\n']);
+    expect(fs.existsSync(path.join(repo, 'bad-out'))).toBe(false);
+  }, 120_000);
 });

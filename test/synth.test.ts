@@ -9,20 +9,9 @@ import { AzureCredentials, checkDirectory, compactWarningLines, DeploymentMode, 
 import { defaultResultsDir } from '../lib/contract/output-folder';
 import { APPS, buildApp } from '../apps/main';
 import { buildApp as buildBadApp } from './fixtures/bad-app';
+import { readTree } from './util';
 
 const ROOT = path.resolve(__dirname, '..');
-
-/** Every file under dir, relative path -> bytes. */
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true } as any) as unknown as fs.Dirent[]) {
-    if (entry.isFile()) {
-      const full = path.join((entry as any).parentPath ?? (entry as any).path, entry.name);
-      out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  }
-  return out;
-}
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-synth-'));

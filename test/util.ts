@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { InferenceService, MessageDumper } from '../lib';
 import { publishedModelErrors, PUBLISHED_MODEL_KINDS, schemaErrors, schemaSetFor } from './schema';
@@ -45,4 +47,16 @@ export function restrictedContext(runAsUser?: number): Record<string, unknown> {
     readOnlyRootFilesystem: true,
     seccompProfile: { type: 'RuntimeDefault' },
   };
+}
+
+/** Every file under dir, relative path -> text. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath ?? (entry as any).path, entry.name);
+      out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  }
+  return out;
 }

@@ -58,7 +58,8 @@ function makeFinding(f: Finding): Finding {
   return out;
 }
 
-function show(value: unknown): string {
+/** A value as findings print it: JSON, a string quoted, `not set`, at most 100 characters. @internal */
+export function show(value: unknown): string {
   if (value === undefined) return 'not set';
   const text = typeof value === 'string' ? JSON.stringify(value) : jsonOrName(value);
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;

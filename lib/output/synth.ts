@@ -503,6 +503,21 @@ export function checkDirectory(apps: AppBuilder | Record<string, AppBuilder>, ou
   }
 }
 
+/** What `main` takes besides the synth options; each defaults to the command line and environment. */
+export interface MainOptions extends SynthOptions {
+  /** Where to write. @default - `CDK8S_OUTDIR`, else `dist` */
+  readonly outdir?: string;
+  /** Write nothing; fail when the folder differs from what the apps write now. @default - `--check` is an argument */
+  readonly check?: boolean;
+  /**
+   * Each problem and warning line as printed: a fleet file puts its place in front
+   * (`Fleet.describeLine`). @default - the line as it is
+   */
+  readonly describeLine?: (line: string) => string;
+  /** The command a stale `--check` says to run. @default 'npm run synth' */
+  readonly synthCommand?: string;
+}
+
 /**
  * Entry point of an app script. Synthesizes into `CDK8S_OUTDIR` (else `dist`): one app with
  * `synthToDirectory`, or one app per folder with `synthEnvironments`. Prints warnings and
@@ -511,12 +526,12 @@ export function checkDirectory(apps: AppBuilder | Record<string, AppBuilder>, ou
  * Arguments: `--strict` (or `CDK8S_KSERVE_STRICT=1`) fails on warnings; `--check` writes
  * nothing and fails when the output folder differs from what the app writes now.
  */
-export function main(apps: AppBuilder | Record<string, AppBuilder>, options: SynthOptions = {}): void {
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+export function main(apps: AppBuilder | Record<string, AppBuilder>, options: MainOptions = {}): void {
+  const { outdir = process.env.CDK8S_OUTDIR ?? 'dist', check = process.argv.includes('--check'), describeLine = (l: string) => l, synthCommand = 'npm run synth', ...synthOptions } = options;
   const strict = options.strict ?? (process.argv.includes('--strict') || process.env.CDK8S_KSERVE_STRICT === '1');
-  const opts = { ...options, strict, printWarnings: false };
+  const opts = { ...synthOptions, strict, printWarnings: false };
   try {
-    if (process.argv.includes('--check')) {
+    if (check) {
       const report = checkDirectory(apps, outdir, opts);
       const lines = [
         ...report.missing.map(f => `  missing: ${f}`),
@@ -524,7 +539,7 @@ export function main(apps: AppBuilder | Record<string, AppBuilder>, options: Syn
         ...report.changed.map(f => `  changed: ${f}`),
       ];
       if (lines.length > 0) {
-        process.stderr.write(`${outdir}/ is stale; run npm run synth and commit the result:\n${lines.join('\n')}\n`);
+        process.stderr.write(`${outdir}/ is stale; run ${synthCommand} and commit the result:\n${lines.join('\n')}\n`);
         process.exitCode = 1;
       } else {
         process.stdout.write(`${outdir}/ is up to date\n`);
@@ -532,15 +547,15 @@ export function main(apps: AppBuilder | Record<string, AppBuilder>, options: Syn
       return;
     }
     const result = typeof apps === 'function' ? synthToDirectory(apps, outdir, opts) : synthEnvironments(apps, outdir, opts);
-    printWarnings(result.warningLines);
+    printWarnings(result.warningLines.map(describeLine));
     if (result.keptFiles.length > 0) {
       const shown = result.keptFiles.slice(0, 3).join(', ') + (result.keptFiles.length > 3 ? `, and ${result.keptFiles.length - 3} more` : '');
       process.stderr.write(`${outdir}/: kept ${result.keptFiles.length} file${result.keptFiles.length === 1 ? '' : 's'} that synth did not write (${shown})\n`);
     }
   } catch (e) {
     if (e instanceof SynthError) {
-      process.stderr.write(`${e.message}\n`);
-      printWarnings(e.warningLines);
+      process.stderr.write(`${new SynthError(e.problems.map(describeLine)).message}\n`);
+      printWarnings(e.warningLines.map(describeLine));
       process.exitCode = 1;
       return;
     }

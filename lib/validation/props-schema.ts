@@ -34,6 +34,13 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
    ],
    "additionalProperties": false
   },
+  "AzureAuthentication": {
+   "type": "string",
+   "enum": [
+    "service-principal",
+    "account-key"
+   ]
+  },
   "AzureBlobCredsProps": {
    "type": "object",
    "properties": {
@@ -80,6 +87,75 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
   },
   "AzureCredentials": {
    "x-instance-of": "AzureCredentials"
+  },
+  "AzureExternalSecretOptions": {
+   "type": "object",
+   "properties": {
+    "storeName": {
+     "type": "string"
+    },
+    "storeKind": {
+     "$ref": "#/definitions/SecretStoreKind"
+    },
+    "authentication": {
+     "$ref": "#/definitions/AzureAuthentication"
+    },
+    "vaultSecrets": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "string"
+     }
+    },
+    "refreshInterval": {
+     "$ref": "#/definitions/Duration"
+    },
+    "secretName": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "storeName"
+   ],
+   "additionalProperties": false
+  },
+  "AzureSealedSecretOptions": {
+   "type": "object",
+   "properties": {
+    "encryptedData": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "string"
+     }
+    },
+    "authentication": {
+     "$ref": "#/definitions/AzureAuthentication"
+    },
+    "scope": {
+     "$ref": "#/definitions/SealedSecretScope"
+    },
+    "secretName": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "encryptedData"
+   ],
+   "additionalProperties": false
+  },
+  "AzureWorkloadIdentityOptions": {
+   "type": "object",
+   "properties": {
+    "clientId": {
+     "type": "string"
+    },
+    "tenantId": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "clientId"
+   ],
+   "additionalProperties": false
   },
   "CandidateModelOptions": {
    "type": "object",
@@ -181,6 +257,323 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
   },
   "EnvValue": {
    "x-instance-of": "EnvValue"
+  },
+  "FleetArgoCd": {
+   "type": "object",
+   "properties": {
+    "namespace": {
+     "type": "string"
+    },
+    "project": {
+     "type": "string"
+    },
+    "destinationServer": {
+     "type": "string"
+    },
+    "automated": {
+     "type": "boolean"
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetEnvKey": {
+   "type": "object",
+   "properties": {
+    "name": {
+     "type": "string"
+    },
+    "key": {
+     "type": "string"
+    },
+    "optional": {
+     "type": "boolean"
+    }
+   },
+   "required": [
+    "name",
+    "key"
+   ],
+   "additionalProperties": false
+  },
+  "FleetEnvironment": {
+   "type": "object",
+   "properties": {
+    "kserveVersion": {
+     "$ref": "#/definitions/KServeVersion"
+    },
+    "knativeVersion": {
+     "$ref": "#/definitions/KnativeVersion"
+    },
+    "deploymentMode": {
+     "$ref": "#/definitions/DeploymentMode"
+    },
+    "defaults": {
+     "$ref": "#/definitions/FleetModel"
+    },
+    "models": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "#/definitions/FleetModel"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetFile": {
+   "type": "object",
+   "properties": {
+    "$schema": {
+     "type": "string"
+    },
+    "name": {
+     "type": "string"
+    },
+    "kserveVersion": {
+     "$ref": "#/definitions/KServeVersion"
+    },
+    "knativeVersion": {
+     "$ref": "#/definitions/KnativeVersion"
+    },
+    "deploymentMode": {
+     "$ref": "#/definitions/DeploymentMode"
+    },
+    "defaults": {
+     "$ref": "#/definitions/FleetModel"
+    },
+    "models": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "#/definitions/FleetModel"
+     }
+    },
+    "environments": {
+     "type": "object",
+     "additionalProperties": {
+      "$ref": "#/definitions/FleetEnvironment"
+     }
+    },
+    "gitops": {
+     "$ref": "#/definitions/FleetGitOps"
+    },
+    "gpuCheck": {
+     "anyOf": [
+      {
+       "type": "boolean"
+      },
+      {
+       "$ref": "#/definitions/FleetGpuCheck"
+      }
+     ]
+    }
+   },
+   "required": [
+    "models"
+   ],
+   "additionalProperties": false
+  },
+  "FleetFlux": {
+   "type": "object",
+   "properties": {
+    "repositoryName": {
+     "type": "string"
+    },
+    "namespace": {
+     "type": "string"
+    },
+    "interval": {
+     "$ref": "#/definitions/Duration"
+    },
+    "secretName": {
+     "type": "string"
+    },
+    "kustomizationInterval": {
+     "$ref": "#/definitions/Duration"
+    },
+    "timeout": {
+     "$ref": "#/definitions/Duration"
+    },
+    "prune": {
+     "type": "boolean"
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetGitOps": {
+   "type": "object",
+   "properties": {
+    "repoUrl": {
+     "type": "string"
+    },
+    "revision": {
+     "type": "string"
+    },
+    "path": {
+     "type": "string"
+    },
+    "argoCd": {
+     "anyOf": [
+      {
+       "type": "boolean"
+      },
+      {
+       "$ref": "#/definitions/FleetArgoCd"
+      }
+     ]
+    },
+    "flux": {
+     "anyOf": [
+      {
+       "type": "boolean"
+      },
+      {
+       "$ref": "#/definitions/FleetFlux"
+      }
+     ]
+    }
+   },
+   "required": [
+    "repoUrl"
+   ],
+   "additionalProperties": false
+  },
+  "FleetGpuCheck": {
+   "type": "object",
+   "properties": {
+    "namespace": {
+     "type": "string"
+    },
+    "gpus": {
+     "type": "number"
+    },
+    "gpuResourceName": {
+     "type": "string"
+    },
+    "image": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetIngressService": {
+   "type": "object",
+   "properties": {
+    "namespace": {
+     "type": "string"
+    },
+    "name": {
+     "type": "string"
+    },
+    "description": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "namespace",
+    "name"
+   ],
+   "additionalProperties": false
+  },
+  "FleetModel": {
+   "type": "object",
+   "properties": {
+    "namespace": {
+     "type": "string"
+    },
+    "labels": {
+     "type": "object",
+     "additionalProperties": {
+      "type": "string"
+     }
+    },
+    "disableResourceNameHashes": {
+     "type": "boolean"
+    },
+    "name": {
+     "type": "string"
+    },
+    "kserveVersion": {
+     "$ref": "#/definitions/KServeVersion"
+    },
+    "knativeVersion": {
+     "$ref": "#/definitions/KnativeVersion"
+    },
+    "deploymentMode": {
+     "$ref": "#/definitions/DeploymentMode"
+    },
+    "azureBlob": {
+     "$ref": "#/definitions/AzureBlobModelOptions"
+    },
+    "modelUri": {
+     "type": "string"
+    },
+    "predictor": {
+     "$ref": "#/definitions/TritonPredictorOptions"
+    },
+    "transformer": {
+     "$ref": "#/definitions/PythonTransformerOptions"
+    },
+    "logging": {
+     "$ref": "#/definitions/ChartLoggingOptions"
+    },
+    "rollout": {
+     "$ref": "#/definitions/ChartRolloutOptions"
+    },
+    "tagRouting": {
+     "type": "boolean"
+    },
+    "ingressDomain": {
+     "type": "string"
+    },
+    "ingressGateway": {
+     "$ref": "#/definitions/IngressGateway"
+    },
+    "networkPolicies": {
+     "$ref": "#/definitions/NetworkPoliciesOptions"
+    },
+    "suppress": {
+     "type": "array",
+     "items": {
+      "$ref": "#/definitions/FleetSuppression"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetSecretFromEnvironment": {
+   "type": "object",
+   "properties": {
+    "authentication": {
+     "$ref": "#/definitions/AzureAuthentication"
+    },
+    "secretName": {
+     "type": "string"
+    }
+   },
+   "additionalProperties": false
+  },
+  "FleetSuppression": {
+   "type": "object",
+   "properties": {
+    "rule": {
+     "type": "string"
+    },
+    "on": {
+     "type": "string",
+     "enum": [
+      "chart",
+      "predictor",
+      "transformer"
+     ]
+    },
+    "reason": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "rule",
+    "reason"
+   ],
+   "additionalProperties": false
   },
   "FluxDependency": {
    "type": "object",
@@ -319,6 +712,25 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
      "items": {
       "type": "string"
      }
+    }
+   },
+   "additionalProperties": false
+  },
+  "HpaMetric": {
+   "type": "string",
+   "enum": [
+    "cpu",
+    "memory"
+   ]
+  },
+  "HpaOptions": {
+   "type": "object",
+   "properties": {
+    "metric": {
+     "$ref": "#/definitions/HpaMetric"
+    },
+    "targetUtilizationPercent": {
+     "type": "number"
     }
    },
    "additionalProperties": false
@@ -495,6 +907,24 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
   "KServeVersion": {
    "x-instance-of": "KServeVersion"
   },
+  "KedaMetric": {
+   "x-instance-of": "KedaMetric"
+  },
+  "KedaOptions": {
+   "type": "object",
+   "properties": {
+    "metrics": {
+     "type": "array",
+     "items": {
+      "$ref": "#/definitions/KedaMetric"
+     }
+    }
+   },
+   "required": [
+    "metrics"
+   ],
+   "additionalProperties": false
+  },
   "KnativeMetric": {
    "type": "string",
    "enum": [
@@ -662,6 +1092,36 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
   },
   "Predictor": {
    "x-instance-of": "Predictor"
+  },
+  "PrometheusMetricOptions": {
+   "type": "object",
+   "properties": {
+    "serverAddress": {
+     "type": "string"
+    },
+    "query": {
+     "type": "string"
+    },
+    "threshold": {
+     "type": "number"
+    },
+    "targetType": {
+     "type": "string",
+     "enum": [
+      "Value",
+      "AverageValue"
+     ]
+    },
+    "namespace": {
+     "type": "string"
+    }
+   },
+   "required": [
+    "serverAddress",
+    "query",
+    "threshold"
+   ],
+   "additionalProperties": false
   },
   "PythonTransformerOptions": {
    "type": "object",
@@ -860,8 +1320,68 @@ export const PROPS_SCHEMA: { $schema: string; definitions: Record<string, any> }
     "image"
    ]
   },
+  "RestrictedSecurityOptions": {
+   "type": "object",
+   "properties": {
+    "runAsUser": {
+     "type": "number"
+    },
+    "imageUser": {
+     "type": "boolean"
+    },
+    "runAsGroup": {
+     "type": "number"
+    },
+    "readOnlyRootFilesystem": {
+     "type": "boolean"
+    },
+    "tmpDir": {
+     "type": "string"
+    },
+    "writablePaths": {
+     "type": "array",
+     "items": {
+      "type": "string"
+     }
+    }
+   },
+   "additionalProperties": false
+  },
+  "RollingUpdateOptions": {
+   "type": "object",
+   "properties": {
+    "maxSurge": {
+     "type": [
+      "number",
+      "string"
+     ]
+    },
+    "maxUnavailable": {
+     "type": [
+      "number",
+      "string"
+     ]
+    }
+   },
+   "additionalProperties": false
+  },
   "RolloutStage": {
    "x-instance-of": "RolloutStage"
+  },
+  "SealedSecretScope": {
+   "type": "string",
+   "enum": [
+    "strict",
+    "namespace-wide",
+    "cluster-wide"
+   ]
+  },
+  "SecretStoreKind": {
+   "type": "string",
+   "enum": [
+    "SecretStore",
+    "ClusterSecretStore"
+   ]
   },
   "Size": {
    "x-instance-of": "Size"
