@@ -42,6 +42,27 @@ if (process.argv[2] === '--fleet') {
   process.exit(0);
 }
 
+/** The same fleet as fleetApp, as a fleet file. */
+function fleetFileText(count: number): string {
+  const lines = ['models:'];
+  for (let i = 0; i < count; i++) {
+    lines.push(
+      `  model-${i}:`,
+      `    azureBlob: { account: benchstore, container: models, path: m${i}-repo }`,
+      '    predictor: { gpus: 1, minReplicas: 1, maxReplicas: 3, knative: { target: 4 } }',
+      '    transformer: { image: registry.example.com/pre:1.0.0 }',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[2] === '--fleet-file') {
+  // The fleet file argv[3] written into argv[4], as `cdk8s-kserve synth` writes it.
+  const { Fleet } = require('../lib');
+  Fleet.fromFile(process.argv[3]).synth(process.argv[4], { printWarnings: false });
+  process.exit(0);
+}
+
 if (process.argv[2] === '--raw') {
   // Plain cdk8s over the same objects: one Chart per file of the folder argv[3], each object a raw
   // ApiObject, written by App.synth() into argv[4].
@@ -203,6 +224,13 @@ function fleets(): void {
       cpu[n] = seconds;
       console.log(`fleet of ${String(n).padStart(4)}: synthToDirectory process CPU ${seconds.toFixed(2)} s, peak ${peak.toFixed(0)} MiB`);
       if (n === 1000) {
+        const file = path.join(dir, 'fleet-1000.yaml');
+        fs.writeFileSync(file, fleetFileText(n));
+        const fromFile = path.join(dir, 'fleet-file-1000');
+        const [fileSeconds, filePeak] = timed(process.execPath, ['scripts/ts-run.js', __filename, '--fleet-file', file, fromFile]);
+        const same = spawnSync('diff', ['-r', out, fromFile]).status === 0;
+        console.log(`  the same 1000 models as a fleet file: process CPU ${fileSeconds.toFixed(2)} s, peak ${filePeak.toFixed(0)} MiB (${(fileSeconds / seconds).toFixed(2)}x the TypeScript fleet; goal at most 1.2x)${same ? '' : ' OUTPUT DIFFERS'}`);
+        fs.rmSync(fromFile, { recursive: true, force: true });
         const [raw] = timed(process.execPath, ['scripts/ts-run.js', __filename, '--raw', out, path.join(dir, 'raw')]);
         const [kustomize] = timed('kubectl', ['kustomize', out]);
         console.log(`  same 1000-model folder: plain cdk8s App.synth() of its objects ${raw.toFixed(2)} s (ours ${(seconds / raw).toFixed(2)}x), kubectl kustomize ${kustomize.toFixed(2)} s (ours ${(seconds / kustomize).toFixed(2)}x)`);

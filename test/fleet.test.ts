@@ -403,3 +403,60 @@ describe('the example fleet repository (examples/fleet)', () => {
     expect(app.charts.flatMap(c => c.node.findAll()).filter(c => c.node.id === 'message-dumper' || c.constructor.name === 'MessageDumper').length).toBeGreaterThan(0);
   });
 });
+
+describe('the README quick start from one YAML file', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### From one YAML file'));
+  const file = /^```yaml\n([\s\S]*?)^```/m.exec(section)![1];
+  const said = /^```text\n([\s\S]*?)^```/m.exec(section)![1];
+
+  test('writes the same dist/ as the TypeScript quick start, byte for byte', () => {
+    const dir = fs.mkdtempSync(path.join(ROOT, '.readme-examples-fleet-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'fleet.yaml'), file);
+      const run = spawnSync(process.execPath, [BIN, 'synth', 'fleet.yaml'], { cwd: dir, encoding: 'utf8' });
+      expect([run.status, run.stderr]).toEqual([0, '']);
+      const quick = /^```ts\n([\s\S]*?)^```/m.exec(readme.slice(readme.indexOf('### In TypeScript')))![1];
+      fs.writeFileSync(path.join(dir, 'main.ts'), quick.replace(/from 'cdk8s-kserve'/g, "from '../lib'"));
+      const code = path.join(dir, 'from-code');
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'ts-run.js'), path.join(dir, 'main.ts')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: code } });
+      expect(Object.keys(readTree(path.join(dir, 'dist')))).toContain('resnet.k8s.yaml');
+      expect(readTree(path.join(dir, 'dist'))).toEqual(readTree(code));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('its misspelt prop fails as the README says, and writes nothing', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), file.replace('maxReplicas: 4', 'maxReplica: 4'));
+    const run = spawnSync(process.execPath, [BIN, 'synth', 'fleet.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect([run.status, run.stderr]).toEqual([1, said]);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+});
+
+describe('docs/fleet-file.md', () => {
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'fleet-file.md'), 'utf8');
+  // Each fleet file of the page (a ```yaml block with models:), with the ```text block right after it, if any.
+  const blocks = [...page.matchAll(/^```yaml\n([\s\S]*?)^```\n(?:\n[^`]*?\n)?(?:\n?```text\n([\s\S]*?)^```)?/gm)]
+    .filter(m => m[1].includes('models:'))
+    .map(m => ({ file: m[1], said: m[2] }));
+
+  test.each(blocks.map((b, i) => [i + 1, b] as const))('example %i synthesizes, or fails exactly as the page says', (_i, { file, said }) => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), file);
+    const run = spawnSync(process.execPath, [BIN, 'synth', 'fleet.yaml'], { cwd: dir, encoding: 'utf8' });
+    if (said === undefined) {
+      expect([run.status, run.stderr.split('\n').filter(l => / error /.test(l))]).toEqual([0, []]);
+    } else {
+      expect(run.status).toBe(1);
+      expect(run.stderr.startsWith(said)).toBe(true);
+      expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+    }
+  });
+
+  test('it shows a passing file and both kinds of failure', () => {
+    expect(blocks.map(b => b.said === undefined ? 'ok' : b.said.split('\n')[0].split(' ')[0])).toEqual(['ok', 'fleet.yaml', 'synth']);
+  });
+});
