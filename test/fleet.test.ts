@@ -296,6 +296,30 @@ describe('bad input in the file: every problem at once, file:line:column, nothin
     expect(readTree(out)).toEqual({ 'keep.yaml': 'kept\n' });
   });
 
+  test('--strict fails on a warning, which a plain synth prints and writes', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'fleet.yaml'), 'models:\n  a: { modelUri: "pvc://m/a" }\n');
+    const strict = spawnSync(process.execPath, [BIN, 'synth', 'fleet.yaml', '--strict'], { cwd: dir, encoding: 'utf8' });
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/^synth failed with 1 problem; nothing was written:\n  fleet\.yaml:2:3: a\/predictor: warning \[ngc-tag-resolution\]/);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+    const plain = spawnSync(process.execPath, [BIN, 'synth', 'fleet.yaml'], { cwd: dir, encoding: 'utf8' });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toMatch(/^fleet\.yaml:2:3: a\/predictor: warning \[ngc-tag-resolution\]/);
+    expect(fs.existsSync(path.join(dir, 'dist', 'a.k8s.yaml'))).toBe(true);
+  });
+
+  test('gitops and gpuCheck need environments; a suppression on a transformer the model lacks', () => {
+    expect(problemsOf(() => Fleet.fromText('models: { a: { modelUri: "pvc://m/a" } }\ngitops: { repoUrl: "https://example.com/r.git", flux: true }\ngpuCheck: true\n', 'f.yaml'))).toEqual([
+      'f.yaml:2:1: error [fleet-file] gitops ({"repoUrl":"https://example.com/r.git","flux":true}) needs environments: the folders it works on are dist/<environment>/',
+      'f.yaml:3:1: error [fleet-file] gpuCheck (true) needs environments: the folders it works on are dist/<environment>/',
+    ]);
+    const fleet = Fleet.fromText('models:\n  a:\n    modelUri: "pvc://m/a"\n    suppress: [{ rule: ngc-tag-resolution, on: transformer, reason: r }]\n', 'f.yaml');
+    expect(problemsOf(() => fleet.synth(path.join(tmp(), 'dist')))).toEqual([
+      'error [construct] building the app failed: f.yaml:4:44: models.a.suppress[0].on ("transformer"): the model has no transformer',
+    ]);
+  });
+
   test('a wrong command line: usage and exit 2', () => {
     expect(synthCli([]).status).toBe(2);
     expect(synthCli(['a.yaml', 'b.yaml']).stderr).toContain('one fleet file only (got a.yaml and b.yaml)');

@@ -275,7 +275,7 @@ export class Fleet {
       }
       (suppress ?? []).forEach((s, i) => {
         const on: IConstruct | undefined = s.on === 'predictor' ? chart.predictor : s.on === 'transformer' ? chart.transformer : chart;
-        if (!on) throw new Error(`${this.source.at(['models', name, 'suppress', i])}: models.${name}.suppress[${i}].on ("transformer"): the model has no transformer`);
+        if (!on) throw new Error(`${this.source.at(['models', name, 'suppress', i, 'on'])}: models.${name}.suppress[${i}].on ("transformer"): the model has no transformer`);
         Validation.suppress(on, s.rule, s.reason);
       });
       charts[name] = chart;
