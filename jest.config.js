@@ -4,11 +4,10 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // Jest's default is one worker fewer than the cores: one worker on CI's 2-core machine, every
-  // suite in turn. Several suites mostly wait on real time (load runs against loopback servers,
-  // npm install of the packed package, kubectl), so one worker more than the cores overlaps that
-  // waiting with the CPU-bound suites: on 2 cores 87 s with 2 workers, 72-75 s with 3, 80 s with
-  // 4 (the timed load tests held on each run).
-  maxWorkers: '150%',
+  // suite in turn. One per core halves the run there. One more than the cores was faster with
+  // warm caches (87 s -> 72-75 s), but on a clean clone (cold ts-jest, ajv and esbuild caches)
+  // the load average reached 17 and the timed load tests saw multi-second stalls and failed.
+  maxWorkers: '100%',
   // Type checking is done once by `tsc` in `npm test`; Jest only transpiles.
   transform: { '^.+\\.ts$': 'ts-jest' },
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
