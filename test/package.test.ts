@@ -11,7 +11,38 @@ import { readTree } from './util';
 const ROOT = path.resolve(__dirname, '..');
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const npmAsync = (args: string[], cwd: string) => new Promise<void>((resolve, reject) =>
+  execFile('npm', args, { cwd, encoding: 'utf8' }, (error, _stdout, stderr) => error ? reject(new Error(`npm ${args.join(' ')} in ${cwd}: ${stderr}`)) : resolve()));
 const version = (pkg: string) => require(`${pkg}/package.json`).version;
+
+/** A consumer's app: the constructs from the installed package, type-checked and run. */
+const CONSUMER_APP = `
+import { App, Chart, Size } from 'cdk8s';
+import { AzureBlobCreds, AzureCredentials, Cpu, InferenceService, MessageDumper, ModelStorage, PythonTransformer, TritonPredictor } from 'cdk8s-kserve';
+
+const app = new App({ outdir: 'out' });
+const chart = new Chart(app, 'consumer', { namespace: 'ml' });
+const creds = new AzureBlobCreds(chart, 'creds', { credentials: AzureCredentials.existingSecret('azcreds') });
+const dumper = new MessageDumper(chart, 'dumper');
+const predictor = new TritonPredictor(chart, 'predictor', {
+  storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
+  gpus: 1,
+  resources: { memory: { request: Size.gibibytes(12) }, cpu: { request: Cpu.cores(4) } },
+  logger: { sink: dumper },
+});
+const transformer = new PythonTransformer(chart, 'transformer', { image: 'example.com/pre:1.0', logger: { sink: dumper } });
+new InferenceService(chart, 'model', { predictor, transformer });
+app.synth();
+`;
+
+/** A consumer of cdk8s-kserve/loadtest alone: prints what it loaded. */
+const CONSUMER_LOAD = `
+import { LoadTargetsDocument, percentile, runLoadTest } from 'cdk8s-kserve/loadtest';
+
+const doc: LoadTargetsDocument = { generatedBy: 'test', inferenceServices: [] };
+const run: typeof runLoadTest = runLoadTest;
+console.log(JSON.stringify({ p50: percentile([1, 2, 3], 50), doc, run: typeof run, loaded: Object.keys(require.cache) }));
+`;
 
 describe('engines', () => {
   // What npm checks on npm ci: a package whose engines range leaves out the running Node prints an
@@ -34,8 +65,9 @@ describe('npm package', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-consumer-'));
   let files: string[] = [];
   let tarball = '';
+  let fleetRepo = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], ROOT));
     files = packed[0].files.map((f: { path: string }) => f.path);
     tarball = path.join(scratch, packed[0].filename);
@@ -47,7 +79,19 @@ describe('npm package', () => {
         'typescript': version('typescript'), '@types/node': version('@types/node'),
       },
     }));
-    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], scratch);
+    // A fleet repository installs only the package: no TypeScript, no ts-node.
+    fleetRepo = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-fleet-repo-'));
+    fs.writeFileSync(path.join(fleetRepo, 'package.json'), JSON.stringify({ name: 'fleet-repo', private: true, dependencies: { 'cdk8s-kserve': `file:${tarball}` } }));
+    // The two installs go side by side (mostly waiting on the disk and npm's cache).
+    await Promise.all([scratch, fleetRepo].map(cwd => npmAsync(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], cwd)));
+    // The consumer's two programs, type-checked by one tsc run against the installed declarations.
+    fs.writeFileSync(path.join(scratch, 'main.ts'), CONSUMER_APP);
+    fs.writeFileSync(path.join(scratch, 'load.ts'), CONSUMER_LOAD);
+    fs.writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2020', module: 'commonjs', types: ['node'] }, files: ['main.ts', 'load.ts'],
+    }));
+    const tsc = spawnSync(process.execPath, [path.join(scratch, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: scratch, encoding: 'utf8' });
+    if (tsc.status !== 0) throw new Error(`the consumer does not type-check:\n${tsc.stdout}${tsc.stderr}`);
   }, 180_000);
 
   test('ships compiled JS and declarations, not sources or tests', () => {
@@ -59,28 +103,6 @@ describe('npm package', () => {
   });
 
   test('a consumer type-checks against the declarations and synthesizes a chart', () => {
-    fs.writeFileSync(path.join(scratch, 'main.ts'), `
-import { App, Chart, Size } from 'cdk8s';
-import { AzureBlobCreds, AzureCredentials, Cpu, InferenceService, MessageDumper, ModelStorage, PythonTransformer, TritonPredictor } from 'cdk8s-kserve';
-
-const app = new App({ outdir: 'out' });
-const chart = new Chart(app, 'consumer', { namespace: 'ml' });
-const creds = new AzureBlobCreds(chart, 'creds', { credentials: AzureCredentials.existingSecret('azcreds') });
-const dumper = new MessageDumper(chart, 'dumper');
-const predictor = new TritonPredictor(chart, 'predictor', {
-  storage: ModelStorage.azureBlob({ account: 'acct', container: 'models', path: 'repo', credentials: creds }),
-  gpus: 1,
-  resources: { memory: { request: Size.gibibytes(12) }, cpu: { request: Cpu.cores(4) } },
-  logger: { sink: dumper },
-});
-const transformer = new PythonTransformer(chart, 'transformer', { image: 'example.com/pre:1.0', logger: { sink: dumper } });
-new InferenceService(chart, 'model', { predictor, transformer });
-app.synth();
-`);
-    fs.writeFileSync(path.join(scratch, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2020', module: 'commonjs', types: ['node'] }, files: ['main.ts'],
-    }));
-    execFileSync(process.execPath, [path.join(scratch, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'], { cwd: scratch });
     execFileSync(process.execPath, ['main.js'], { cwd: scratch });
     const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(scratch, 'out', 'consumer.k8s.yaml'), 'utf8')).map(d => d.toJS());
     expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/kserve-azure-blob', 'Service/message-dumper', 'InferenceService/model']);
@@ -88,17 +110,6 @@ app.synth();
   });
 
   test('cdk8s-kserve/loadtest type-checks and loads the runner without cdk8s, the constructs or the CRD schemas', () => {
-    fs.writeFileSync(path.join(scratch, 'load.ts'), `
-import { LoadTargetsDocument, percentile, runLoadTest } from 'cdk8s-kserve/loadtest';
-
-const doc: LoadTargetsDocument = { generatedBy: 'test', inferenceServices: [] };
-const run: typeof runLoadTest = runLoadTest;
-console.log(JSON.stringify({ p50: percentile([1, 2, 3], 50), doc, run: typeof run, loaded: Object.keys(require.cache) }));
-`);
-    fs.writeFileSync(path.join(scratch, 'tsconfig.load.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2020', module: 'commonjs', types: ['node'] }, files: ['load.ts'],
-    }));
-    execFileSync(process.execPath, [path.join(scratch, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.load.json'], { cwd: scratch });
     const out = JSON.parse(execFileSync(process.execPath, ['load.js'], { cwd: scratch, encoding: 'utf8' }));
     expect(out.p50).toBe(2);
     expect(out.run).toBe('function');
@@ -129,9 +140,7 @@ console.log(JSON.stringify({ p50: percentile([1, 2, 3], 50), doc, run: typeof ru
   }, 40_000);
 
   test('a fleet repository with only `npm install cdk8s-kserve` and a fleet file: npx cdk8s-kserve synth, and cdk8s synth through cdk8s.yaml', () => {
-    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-fleet-repo-'));
-    fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'fleet-repo', private: true, dependencies: { 'cdk8s-kserve': `file:${tarball}` } }));
-    npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], repo);
+    const repo = fleetRepo;
     // npm installs the peer dependencies (cdk8s, constructs) itself: no TypeScript, no ts-node.
     expect(fs.readdirSync(path.join(repo, 'node_modules')).filter(d => !d.startsWith('.')).sort()).toEqual(['cdk8s', 'cdk8s-kserve', 'constructs', 'undici', 'yaml']);
     const example = path.join(ROOT, 'examples', 'fleet');

@@ -15,6 +15,15 @@ const TS_RUN = path.join(ROOT, 'scripts', 'ts-run.js');
 /** README.md and the pages of docs/ (the generated API reference aside), relative to the root. */
 const PAGES = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => `docs/${f}`)];
 
+/** The quick start with its prop misspelt, beside the examples. */
+const QUICK_START_MISSPELT = 'quick-start-misspelt.ts';
+
+/** Writes `text` unless the file holds it already, so that its stat stays what caches saw. */
+function writeIfChanged(file: string, text: string): void {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) return;
+  fs.writeFileSync(file, text);
+}
+
 /** The code of a ```ts block, importing this checkout instead of the npm package. */
 const local = (code: string) => code.replace(/from 'cdk8s-kserve\/loadtest'/g, "from '../lib/loadtest'").replace(/from 'cdk8s-kserve'/g, "from '../lib'");
 
@@ -66,8 +75,8 @@ describe('README and docs/', () => {
     const said = /^```text\n([\s\S]*?)^```/m.exec(readme.slice(start))![1].trim();
     expect(quick).toContain('maxReplicas: 4');
     fs.mkdirSync(DIR, { recursive: true });
-    const file = path.join(DIR, 'quick-start-misspelt.ts');
-    fs.writeFileSync(file, local(quick).replace('maxReplicas: 4', 'maxReplica: 4'));
+    const file = path.join(DIR, QUICK_START_MISSPELT);
+    writeIfChanged(file, local(quick).replace('maxReplicas: 4', 'maxReplica: 4'));
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-kserve-readme-'));
     let failure: { status: number; stderr: string } | undefined;
     try {
@@ -103,10 +112,13 @@ describe('examples in README.md and docs/', () => {
   const blocks = examples();
 
   beforeAll(() => {
-    fs.rmSync(DIR, { recursive: true, force: true });
-    fs.mkdirSync(DIR);
-    for (const b of blocks) fs.writeFileSync(path.join(DIR, b.name), b.code);
-    fs.writeFileSync(path.join(DIR, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts'] }));
+    // Files are written only when their text changed, and examples no page has any more removed:
+    // npm run synth's runner (scripts/ts-run.js) and tsc --incremental then reuse what they built
+    // from the same files last time, judged by the files' stat.
+    fs.mkdirSync(DIR, { recursive: true });
+    const wanted = new Map([...blocks.map(b => [b.name, b.code] as const), ['tsconfig.json', JSON.stringify({ extends: '../tsconfig.json', include: [], files: blocks.map(b => b.name) })]]);
+    for (const f of fs.readdirSync(DIR)) if (!wanted.has(f) && f !== QUICK_START_MISSPELT) fs.rmSync(path.join(DIR, f), { recursive: true });
+    for (const [name, text] of wanted) writeIfChanged(path.join(DIR, name), text);
   });
 
   test('the rule table of docs/rules.md is what lib/core/rules.ts enforces (run npm run docs when it fails)', () => {
@@ -119,7 +131,7 @@ describe('examples in README.md and docs/', () => {
   });
 
   test('all examples type-check', () => {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', DIR], { cwd: ROOT, encoding: 'utf8' });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', DIR, '--incremental', '--tsBuildInfoFile', path.join(ROOT, 'node_modules', '.cache', 'cdk8s-kserve-tsc', 'readme-examples.tsbuildinfo')], { cwd: ROOT, encoding: 'utf8' });
   }, 60_000);
 
   test.each(examples().map(b => [b.name, b] as const))('%s runs and writes schema-valid YAML', (_, block) => {

@@ -69,10 +69,19 @@ const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'cdk8s-kserve
 const CACHE_KEY = [require('ajv/package.json').version, FORMATS_MODULE, fs.readFileSync(FORMATS_MODULE, 'utf8'), 'optimize:false allErrors x-kubernetes-list-map-keys:v1'].join('\n');
 
 function compiled(schema: object): ValidateFunction {
-  const hash = crypto.createHash('sha256').update(CACHE_KEY).update(JSON.stringify(schema)).digest('hex').slice(0, 32);
-  const file = path.join(CACHE, `${hash}.js`);
+  return cachedValidator(crypto.createHash('sha256').update(CACHE_KEY).update(JSON.stringify(schema)), () => schema);
+}
+
+/**
+ * The validator cached under `key`, compiled from `schema()` when it is not there yet. The CRD
+ * validators are keyed by the CRD file's bytes rather than the converted schema, so that a
+ * cached one costs no YAML parse: parsing the 2 MB KServe CRD in every suite took about 13 s of
+ * a run.
+ */
+function cachedValidator(key: crypto.Hash, schema: () => object): ValidateFunction {
+  const file = path.join(CACHE, `${key.digest('hex').slice(0, 32)}.js`);
   if (!fs.existsSync(file)) {
-    const code = standaloneCode(ajv, ajv.compile(schema));
+    const code = standaloneCode(ajv, ajv.compile(schema()));
     fs.mkdirSync(CACHE, { recursive: true });
     // Written whole, then renamed: two workers compiling the same schema never read half a file.
     const tmp = `${file}.${process.pid}.tmp`;
@@ -144,26 +153,42 @@ const CORE: Record<string, [string, string, string]> = {
 
 // ---- Dispatch ----------------------------------------------------------------------
 
+/**
+ * What a CRD validator is made by besides the CRD itself: this file and the conversion in
+ * scripts/crd-schema.ts (whole, so any edit to either compiles again), and the ObjectMeta model.
+ */
+const CRD_KEY = [
+  fs.readFileSync(__filename, 'utf8'),
+  fs.readFileSync(require.resolve('../scripts/crd-schema'), 'utf8'),
+  require('@kubernetes/client-node/package.json').version,
+].join('\0');
+
 const validators = new Map<string, ValidateFunction>();
 
 function crdValidator(file: string, version: string): ValidateFunction {
   const key = `${file}@${version}`;
   let v = validators.get(key);
   if (!v) {
-    const crd = YAML.parse(fs.readFileSync(path.join(CRDS, file), 'utf8'));
-    const served = crd.spec.versions.find((x: any) => x.name === version && x.served);
-    if (!served) throw new Error(`${file} does not serve ${version}`);
-    const schema = strictCrdSchema(served.schema.openAPIV3Schema);
-    // Object metadata is validated as Kubernetes' ObjectMeta, as the API server does.
-    const definitions: Record<string, any> = {};
-    loadModel('V1ObjectMeta', definitions);
-    schema.definitions = definitions;
-    schema.properties.metadata = { $ref: '#/definitions/V1ObjectMeta' };
-    schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
-    v = compiled(schema);
+    const bytes = fs.readFileSync(path.join(CRDS, file));
+    v = cachedValidator(crypto.createHash('sha256').update(CACHE_KEY).update(CRD_KEY).update(`\0${file}\0${version}\0`).update(bytes), () => crdSchema(file, bytes, version));
     validators.set(key, v);
   }
   return v;
+}
+
+/** The strict JSON Schema of one served version of a CRD file. */
+function crdSchema(file: string, bytes: Buffer, version: string): object {
+  const crd = YAML.parse(bytes.toString('utf8'));
+  const served = crd.spec.versions.find((x: any) => x.name === version && x.served);
+  if (!served) throw new Error(`${file} does not serve ${version}`);
+  const schema = strictCrdSchema(served.schema.openAPIV3Schema);
+  // Object metadata is validated as Kubernetes' ObjectMeta, as the API server does.
+  const definitions: Record<string, any> = {};
+  loadModel('V1ObjectMeta', definitions);
+  schema.definitions = definitions;
+  schema.properties.metadata = { $ref: '#/definitions/V1ObjectMeta' };
+  schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
+  return schema;
 }
 
 function validatorFor(obj: any, set: SchemaSet): ValidateFunction {

@@ -79,6 +79,11 @@ describe('the scanner', () => {
       'Secret /s with values but without the cdk8s-kserve.io/plaintext-opt-in annotation', 'canary AZURE_CLIENT_ID']);
     const leakBeside = `${secret(true)}\n---\nkind: ConfigMap\ndata:\n  id: ${CANARY_ENVIRONMENT.AZURE_CLIENT_ID}\n`;
     expect(scanFile('mixed.k8s.yaml', leakBeside).map(l => l.what)).toEqual(['canary AZURE_CLIENT_ID']);
+    // A Secret in flow style or with the kind quoted is still read as a Secret, not as plain text.
+    const flow = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'f' }, data: { K: 'eA==' } });
+    expect(scanFile('flow.yaml', flow).map(l => l.what)).toEqual(['Secret /f with values but without the cdk8s-kserve.io/plaintext-opt-in annotation']);
+    expect(scanFile('quoted.yaml', secret(false).replace('kind: Secret', "'kind': 'Secret'")).map(l => l.what)).toEqual([
+      'Secret /s with values but without the cdk8s-kserve.io/plaintext-opt-in annotation', 'canary AZURE_CLIENT_ID']);
   });
 
   test('the committed dist/ is clean', () => {
