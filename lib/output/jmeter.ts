@@ -1,6 +1,6 @@
 import { ExampleInputs } from './endpoints';
 import { InferenceService } from '../constructs/inference-service';
-import { loadTargetsOf, targetBody } from './load-targets';
+import { LoadTarget, loadTargetsOf, targetBody } from './load-targets';
 
 /**
  * The JMeter test elements a generated plan uses, by `testclass`, with their `guiclass`. All are
@@ -21,6 +21,13 @@ export const JMETER_ELEMENTS: Record<string, string> = {
 };
 
 /**
+ * Example requests up to this size (bytes) are inlined in the plan; a larger one (a 1×3×224×224
+ * FP32 image is about 740 KB) is read from its `example_inputs/` file when the test starts, with
+ * `__FileToString` (JMeter 2.4 and later), so the plan stays small.
+ */
+export const INLINE_BODY_LIMIT = 64 * 1024;
+
+/**
  * The `-J` properties of a generated plan, with their defaults. The defaults call the ingress
  * gateway port-forwarded to 127.0.0.1:8080, as ENDPOINTS.md does.
  */
@@ -33,7 +40,8 @@ export const JMETER_PROPERTIES: Record<string, { readonly default: string; reado
   scheme: { default: 'http', description: 'http or https' },
   component: { default: 'entry', description: 'which part to call: entry (the InferenceService host), transformer or predictor' },
   csv_threads: { default: '0', description: 'concurrent users whose request ids come from ids_file' },
-  ids_file: { default: 'request-ids.csv', description: 'one request id per line, for the csv_threads users' },
+  ids_file: { default: 'request-ids.csv', description: 'one request id per line, each sent once, for the csv_threads users (relative to the plan\'s folder, or absolute)' },
+  inputs_dir: { default: 'example_inputs', description: `the example_inputs/ folder, relative to where JMeter runs (read only for example requests over ${INLINE_BODY_LIMIT / 1024} KiB, which the plan does not inline)` },
   connect_timeout: { default: '5000', description: 'milliseconds to connect' },
   response_timeout: { default: '60000', description: 'milliseconds to wait for a response' },
 };
@@ -79,12 +87,24 @@ function header(name: string, value: string): Xml {
   return { tag: 'elementProp', attrs: { name: '', elementType: 'Header' }, children: [str('Header.name', name), str('Header.value', value)] };
 }
 
+/**
+ * The body a target sends, as the plan gives it: inline, or read from its example file when the
+ * test starts. JMeter resolves a relative `__FileToString` path against the folder it runs in
+ * (2.13 and 5.6.3 alike: src/functions/.../FileToString.java `new File(fileName)`), hence the
+ * `inputs_dir` property.
+ */
+function planBody(target: LoadTarget): string {
+  const body = targetBody(target);
+  if (Buffer.byteLength(body) <= INLINE_BODY_LIMIT || target.exampleFile === undefined) return body;
+  return `\${__FileToString(${prop('inputs_dir')}/${target.exampleFile},UTF-8)}`;
+}
+
 /** The variables of one InferenceService: host, path and body per component, prefixed with its name. */
 function variables(isvc: InferenceService, examples: ExampleInputs): Xml[] {
   return loadTargetsOf(isvc, examples).flatMap(t => [
     argument(`${isvc.name}_host_${t.component}`, t.host),
     argument(`${isvc.name}_path_${t.component}`, t.path),
-    argument(`${isvc.name}_body_${t.component}`, targetBody(t)),
+    argument(`${isvc.name}_body_${t.component}`, planBody(t)),
   ]);
 }
 
@@ -106,6 +126,13 @@ function threadGroup(isvc: InferenceService, ids: 'uuid' | 'csv'): Xml[] {
     str('HTTPSampler.contentEncoding', 'UTF-8'),
     str('HTTPSampler.path', v('path')),
     str('HTTPSampler.method', 'POST'),
+    // The JDK's HttpURLConnection sends the Host header as given. HttpClient 4, JMeter's default,
+    // adds the URL's port to it: always in 2.13 (HTTPHC4Impl.java:876-884, the URL port in the
+    // virtual host), and in 5.6.3 unless the header names the scheme's default port
+    // (HTTPHC4Impl.java:1412-1423), so a gateway matching hosts exactly would not route
+    // `test.default.example.com:8080`. The JDK lets a Host header through because JMeter's
+    // bin/system.properties sets sun.net.http.allowRestrictedHeaders=true (2.13 and 5.6.3).
+    str('HTTPSampler.implementation', 'Java'),
     bool('HTTPSampler.follow_redirects', false),
     bool('HTTPSampler.auto_redirects', false),
     bool('HTTPSampler.use_keepalive', true),
@@ -150,8 +177,10 @@ function threadGroup(isvc: InferenceService, ids: 'uuid' | 'csv'): Xml[] {
       bool('ignoreFirstLine', false),
       str('delimiter', ','),
       bool('quotedData', false),
-      bool('recycle', true),
-      bool('stopThread', false),
+      // Each id once, shared by the group's users; a user stops at the end of the file (and at
+      // once when there is no file: recycling would send "<EOF>" as every id).
+      bool('recycle', false),
+      bool('stopThread', true),
       str('shareMode', 'shareMode.all'),
     ], [], { guiclass: 'TestBeanGUI' });
   const threads = ids === 'uuid' ? prop('threads') : prop('csv_threads');
