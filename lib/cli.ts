@@ -475,17 +475,21 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
   };
   const command = `cdk8s-kserve loadtest ${argv.join(' ')}`;
   io.out(`POST ${url}${target.path}${target.host ? ` (Host: ${target.host})` : ''} with ${target.bodyFile}\n`);
-  if (!pods) io.out(`pods not counted (${f['--no-pods'] ? '--no-pods' : 'give --from, or --isvc and --namespace'})\n`);
+  // Why pods are not counted, when the run does not try: said on the console, in result.json and in the report.
+  const noPods = pods ? undefined : `pods not counted: ${f['--no-pods'] ? '--no-pods' : 'no InferenceService (give --from, or --isvc and --namespace)'}`;
+  const noted = (r: LoadTestResult): LoadTestResult => (noPods ? { ...r, pods: { ...r.pods, note: noPods } } : r);
+  if (noPods) io.out(`${noPods}\n`);
 
   if (f['--steps'] !== undefined) {
     const rates = f['--steps'].split(',').map(Number);
     const stepSeconds = f['--duration'] ?? 30;
     io.out(`saturation run: ${rates.join(', ')} requests per second, ${stepSeconds} s each, objective p95 ≤ ${f['--slo-p95']} ms\n`);
-    const run: SaturationResult = await runSaturation({
+    const measuredRun = await runSaturation({
       ...common, rates, stepSeconds, sloP95Ms: f['--slo-p95']!, maxErrorRate: f['--max-error-rate'],
       onProgress: (i, p) => io.err(progressLine(p, `[${rates[i]} rps] `)),
-      onStep: s => io.out(`step ${s.offeredRps} rps: ${f1(s.step.achievedRps)} answered per second, p95 ${f1(s.step.p95Ms)} ms, ${f1(s.step.errorRate * 100)} % failed${s.problem ? ` — past saturation: ${s.problem}` : ''}\n`),
+      onStep: s => io.out(`step ${s.offeredRps} rps: ${f1(s.step.achievedRps)} answered per second, p95 ${f1(s.step.p95Ms)} ms, ${f1(s.step.errorRate * 100)} % failed${s.problem ? ` — past saturation: ${s.problem}` : ''}${s.result.clientLimited ? ' (client limited)' : ''}\n`),
     });
+    const run: SaturationResult = { ...measuredRun, steps: measuredRun.steps.map(s => ({ ...s, result: noted(s.result) })) };
     const last = run.steps[run.steps.length - 1].result;
     if (last.aborted) {
       io.err(`cdk8s-kserve: ${last.aborted}\n`);
@@ -524,10 +528,10 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
   const mode = f['--rate'] !== undefined ? `${f['--rate']} requests per second` : `${f['--connections'] ?? 10} concurrent clients`;
   const bounds = [f['--duration'] !== undefined || f['--count'] === undefined ? `${f['--duration'] ?? 30} s` : undefined, f['--count'] !== undefined ? `${f['--count']} requests` : undefined].filter(x => x).join(' or ');
   io.out(`${mode}, for ${bounds}${f['--ramp-up'] ? `, reached over ${f['--ramp-up']} s` : ''}\n`);
-  const result = await runLoadTest({
+  const result = noted(await runLoadTest({
     ...common, rate: f['--rate'], durationSeconds: f['--duration'], count: f['--count'], rampUpSeconds: f['--ramp-up'],
     onProgress: p => io.err(progressLine(p)),
-  });
+  }));
   io.out(summaryText(result));
   writeResults(io, outDir, {
     json: { kind: 'loadtest', command, target: target.label, result },

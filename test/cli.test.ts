@@ -178,17 +178,20 @@ describe('cdk8s-kserve loadtest', () => {
     }
     expect(r.out).toMatch(new RegExp([
       `^POST ${server.url}/v2/models/test/infer \\(Host: test.default.example.com\\) with ${DIST}/example_inputs/test.json`,
-      'pods not counted \\(--no-pods\\)',
+      'pods not counted: --no-pods',
       '3 concurrent clients, for 30 requests',
       '30 sent, 30 answered, 30 ok, 0 failed in [\\d.]+ s: [\\d.]+ rps \\([\\d.]+ ok\\)',
       'latency ms \\(30 ok\\): min [\\d.]+, mean [\\d.]+, p50 [\\d.]+, p90 [\\d.]+, p95 [\\d.]+, p99 [\\d.]+, max [\\d.]+',
       'HTTP status: 200 ×30',
-      'pods not counted',
+      'pods not counted: --no-pods',
       `wrote ${out}/result.json and ${out}/report.html`,
       '$',
     ].join('\\n')));
     const { json, html } = read(out);
     expect(json).toMatchObject({ kind: 'loadtest', target: 'default/test entry', result: { requests: { sent: 30, ok: 30 }, target: { host: 'test.default.example.com' } } });
+    // The reason is written too, and the report gives it instead of guessing one.
+    expect(json.result.pods.note).toBe('pods not counted: --no-pods');
+    expect(html).toContain('<p class="note" id="pods">Pods were not counted: --no-pods.</p>');
     // The printed figures are the written ones.
     expect(r.out).toContain(`p95 ${json.result.latencyMs.p95.toFixed(1)},`);
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" id="latency"');
@@ -243,6 +246,31 @@ describe('cdk8s-kserve loadtest', () => {
     expect(kube.podQueries[0]).toBe('ml?serving.kserve.io/inferenceservice=vision');
     expect(r.out).toMatch(/\npods ready \(all\) over \d+ samples: transformer 0 \(0\), predictor 1 \(1\)\n/);
     expect(read(out).json.result.pods).toMatchObject({ sampled: true, components: ['transformer', 'predictor'] });
+  }, 20_000);
+
+  test('no kubeconfig and no cluster: pods are not counted and kubectl never runs (it would call localhost:8080, the gateway\'s port-forward)', async () => {
+    server = await startV2Server();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
+    const marker = path.join(home, 'kubectl-ran');
+    const kubectl = path.join(home, 'kubectl');
+    fs.writeFileSync(kubectl, `#!/bin/sh\ntouch ${marker}\necho '{"items":[]}'\n`, { mode: 0o755 });
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete env.KUBECONFIG;
+    delete env.KUBERNETES_SERVICE_HOST;
+    const out = outDir();
+    const run = await new Promise<{ code: number; stdout: string }>(resolve => execFile(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-kserve.js'), 'loadtest', server!.url,
+      '--from', DIST, '--count', '3', '--connections', '1', '--kubectl', kubectl, '--out', out], { env, encoding: 'utf8' }, (e, stdout) => resolve({ code: e ? (e as any).code : 0, stdout })));
+    expect(run.code).toBe(0);
+    const why = 'pods not counted: no kubeconfig (--kubeconfig, KUBECONFIG or ~/.kube/config) and not in a cluster; kubectl would call localhost:8080 instead';
+    expect(run.stdout).toContain(`\n${why}\n`);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(read(out).json.result.pods).toEqual({ sampled: false, note: why, components: ['transformer', 'predictor'], samples: [] });
+    // With a kubeconfig in ~/.kube, kubectl runs.
+    fs.mkdirSync(path.join(home, '.kube'));
+    fs.writeFileSync(path.join(home, '.kube', 'config'), 'apiVersion: v1\nkind: Config\n');
+    await new Promise(resolve => execFile(process.execPath, [path.join(ROOT, 'bin', 'cdk8s-kserve.js'), 'loadtest', server!.url,
+      '--from', DIST, '--count', '3', '--connections', '1', '--kubectl', kubectl, '--out', outDir()], { env }, resolve));
+    expect(fs.existsSync(marker)).toBe(true);
   }, 20_000);
 
   test('--steps: a saturation run that prints the advice as props and writes it to the report', async () => {

@@ -48,12 +48,16 @@ function series(svg: any): Record<string, [number, number][][]> {
   const W = Number(svg.width);
   const H = Number(svg.height);
   const M = { left: 60, right: 150, top: 30, bottom: 44 };
-  const xTicks = svg.text.filter((t: any) => t.class === 'xtick').map((t: any) => Number(t['#text']));
-  const yTicks = svg.text.filter((t: any) => t.class === 'ytick').map((t: any) => Number(t['#text']));
-  const xMax = Math.max(...xTicks);
-  const yMax = Math.max(...yTicks);
+  // The axes' ranges, as the chart states them; a tick's label sits where its value maps to.
+  const [xMax, yMin, yMax] = [svg['data-x-max'], svg['data-y-min'], svg['data-y-max']].map(Number);
+  const log = svg['data-y-scale'] === 'log';
   const toX = (px: number) => ((px - M.left) / (W - M.left - M.right)) * xMax;
-  const toY = (px: number) => ((H - M.bottom - px) / (H - M.top - M.bottom)) * yMax;
+  const toY = (px: number) => {
+    const share = (H - M.bottom - px) / (H - M.top - M.bottom);
+    return log ? yMin * (yMax / yMin) ** share : share * yMax;
+  };
+  for (const t of svg.text.filter((x: any) => x.class === 'ytick')) expect(toY(Number(t.y))).toBeCloseTo(Number(t['#text']), 1);
+  for (const t of svg.text.filter((x: any) => x.class === 'xtick')) expect(toX(Number(t.x))).toBeCloseTo(Number(t['#text']), 1);
   return Object.fromEntries((svg.g ?? []).map((g: any) => [g['data-series'], (g.polyline ?? []).map((l: any) =>
     l.points.split(' ').map((p: string) => p.split(',').map(Number)).map(([x, y]: number[]) => [Number(toX(x).toFixed(1)), Number(toY(y).toFixed(1))]))]));
 }
@@ -123,6 +127,12 @@ describe('loadTestReport', () => {
     expect(Object.keys(byId)).toEqual(['saturation-throughput', 'saturation-latency', 'latency', 'throughput', 'pods']);
     expect(series(byId['saturation-throughput']).answered).toEqual([[[10, 10], [20, 20], [40, 30]]]);
     expect(series(byId['saturation-latency']).p95).toEqual([[[10, 30], [20, 50], [40, 400]]]);
+    // 30 to 400 ms spans more than a decade: a log axis, so the steps below the knee stay apart.
+    expect(byId['saturation-latency']['data-y-scale']).toBe('log');
+    expect(byId['saturation-latency'].text.filter((t: any) => t.class === 'ytick').map((t: any) => Number(t['#text']))).toEqual([10, 20, 50, 100, 200]);
+    expect(byId['saturation-latency'].text.find((t: any) => t.class === 'ylabel')['#text']).toBe('milliseconds (log scale)');
+    // Within a decade the axis stays linear (the single run above: 20 to 95 ms).
+    expect(svgs.latency['data-y-scale']).toBe('linear');
     // The objective is drawn at 100 ms.
     expect(byId['saturation-latency'].text.find((t: any) => t.class === 'objective-label')['#text']).toBe('objective 100 ms');
     // Over time, step k starts at 2k seconds, marked with its rate.
@@ -141,11 +151,16 @@ describe('loadTestReport', () => {
   });
 });
 
-test('pod counts get whole-number ticks; the charts of a run share one time axis', () => {
+test('pod counts get whole-number ticks; the charts of a run share one time axis, which ends with the run', () => {
   expect(ticks(2.1, 5, true)).toEqual([0, 1, 2, 3]);
   const doc = parse(loadTestReport({ title: 't', result: result({ elapsedSeconds: 3.1 }) }));
-  const xEnds = doc.body.svg.map((s: any) => Math.max(...s.text.filter((t: any) => t.class === 'xtick').map((t: any) => Number(t['#text']))));
-  expect(xEnds).toEqual([4, 4, 4]);
+  expect(doc.body.svg.map((s: any) => s['data-x-max'])).toEqual(['3.1', '3.1', '3.1']);
+  const xTicks = doc.body.svg.map((s: any) => s.text.filter((t: any) => t.class === 'xtick').map((t: any) => Number(t['#text'])));
+  expect(xTicks).toEqual([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]]);
+  // A 10 s run (10.02 s to its last answer) is drawn to 10.02 s, not to the next round 15.
+  const ten = parse(loadTestReport({ title: 't', result: result({ elapsedSeconds: 10.02 }) }));
+  expect(ten.body.svg[0]['data-x-max']).toBe('10.02');
+  expect(ten.body.svg[0].text.filter((t: any) => t.class === 'xtick').map((t: any) => Number(t['#text']))).toEqual([0, 5, 10]);
   const podTicks = doc.body.svg.find((s: any) => s.id === 'pods').text.filter((t: any) => t.class === 'ytick').map((t: any) => t['#text']);
   expect(podTicks).toEqual(['0', '1', '2', '3', '4']);
 });

@@ -10,7 +10,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { adviceFromSaturation, adviseAutoscaling, countPods, KnativeMetric, LoadTestError, percentile, podSampleArgs, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
+import { adviceFromSaturation, adviseAutoscaling, countPods, KnativeMetric, LoadTestError, missingClusterConfig, percentile, podSampleArgs, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
 import { KubeApiStub, startKubeApiStub, StubPod } from './kube-api-stub';
 import { closeAll, Received, startV2Server, V2Server } from './v2-server';
 
@@ -389,6 +389,19 @@ describe('pod counting', () => {
     ] };
     expect(countPods(list, ['transformer', 'predictor'])).toEqual({ ready: { transformer: 1, predictor: 1 }, total: { transformer: 1, predictor: 2 } });
     expect(countPods({}, ['predictor'])).toEqual({ ready: { predictor: 0 }, total: { predictor: 0 } });
+  });
+
+  test('a cluster to ask: an explicit kubeconfig, KUBECONFIG, ~/.kube/config or a pod\'s own; never kubectl\'s fallback to localhost:8080', () => {
+    const files = (...present: string[]) => (f: string) => present.includes(f);
+    const home = { HOME: '/home/u' };
+    expect(missingClusterConfig({ kubeconfig: '/k' }, home, files('/k'))).toBeUndefined();
+    expect(missingClusterConfig({ kubeconfig: '/k' }, home, files())).toBe('--kubeconfig /k does not exist');
+    expect(missingClusterConfig({}, { ...home, KUBECONFIG: '/a:/b' }, files('/b'))).toBeUndefined();
+    // KUBECONFIG set: kubectl does not read ~/.kube/config.
+    expect(missingClusterConfig({}, { ...home, KUBECONFIG: '/a' }, files('/home/u/.kube/config'))).toBe('KUBECONFIG (/a) names no file that exists; kubectl would call localhost:8080 instead');
+    expect(missingClusterConfig({}, home, files('/home/u/.kube/config'))).toBeUndefined();
+    expect(missingClusterConfig({}, { ...home, KUBERNETES_SERVICE_HOST: '10.0.0.1' }, files('/var/run/secrets/kubernetes.io/serviceaccount/token'))).toBeUndefined();
+    expect(missingClusterConfig({}, home, files())).toBe('no kubeconfig (--kubeconfig, KUBECONFIG or ~/.kube/config) and not in a cluster; kubectl would call localhost:8080 instead');
   });
 
   test('the kubectl command selects the InferenceService\'s pods in its namespace, with a bounded wait', () => {

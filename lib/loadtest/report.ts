@@ -54,6 +54,11 @@ interface Chart {
   readonly xAtLeast?: number;
   /** Whole-number y ticks only (counts). */
   readonly yIntegers?: boolean;
+  /**
+   * A logarithmic y axis when the values span more than a decade (latencies: a linear axis up to
+   * a saturated step's seconds flattens every step below the knee).
+   */
+  readonly yLogWhenWide?: boolean;
 }
 
 /** Round tick values covering [0, max]: steps of 1, 2 or 5 times a power of ten (at least 1 with `integers`). */
@@ -71,25 +76,45 @@ const W = 760;
 const H = 260;
 const M = { left: 60, right: 150, top: 30, bottom: 44 };
 
+/** Ticks of a logarithmic axis over [min, max]: 1, 2 and 5 times each power of ten in it. */
+export function logTicks(min: number, max: number): number[] {
+  const out: number[] = [];
+  for (let power = Math.floor(Math.log10(min)); 10 ** power <= max; power++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** power).toPrecision(12));
+      if (v >= min && v <= max) out.push(v);
+    }
+  }
+  return out;
+}
+
 function chart(c: Chart): string {
   const xs = c.series.flatMap(s => s.points.map(p => p[0])).concat((c.vLines ?? []).map(v => v.x));
   const ys = c.series.flatMap(s => s.points.map(p => p[1]).filter((y): y is number => y !== undefined && Number.isFinite(y)))
     .concat((c.hLines ?? []).map(h => h.y), c.yAtLeast ?? 0);
-  const xTicks = ticks(Math.max(1, c.xAtLeast ?? 0, ...xs));
-  const yTicks = ticks(Math.max(...ys, 0) * 1.05, 5, c.yIntegers);
-  const xMax = xTicks[xTicks.length - 1];
-  const yMax = yTicks[yTicks.length - 1];
+  // The x axis ends where the data does (a 10 s run is not drawn to 15 s), its ticks within it.
+  const xMax = Math.max(1, c.xAtLeast ?? 0, ...xs);
+  const xTicks = ticks(xMax).filter(t => t <= xMax * (1 + 1e-9));
+  const positive = ys.filter(y => y > 0);
+  const log = c.yLogWhenWide === true && positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 10;
+  const yMin = log ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : 0;
+  const yTicks = log ? logTicks(yMin, Math.max(...positive) * 1.05) : ticks(Math.max(...ys, 0) * 1.05, 5, c.yIntegers);
+  const yMax = log ? Math.max(...positive) * 1.05 : yTicks[yTicks.length - 1];
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const X = (x: number) => (M.left + (x / xMax) * pw).toFixed(2);
-  const Y = (y: number) => (M.top + ph - (Math.min(y, yMax) / yMax) * ph).toFixed(2);
+  const share = (y: number) => (log ? Math.log10(Math.max(y, yMin) / yMin) / Math.log10(yMax / yMin) : y / yMax);
+  const Y = (y: number) => (M.top + ph - Math.min(share(y), 1) * ph).toFixed(2);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="${esc(c.id)}" class="chart" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(c.title)}">`);
+  // The axes' ranges as data attributes, so that a reader (or a test) can map points back to values.
+  const axes = `data-x-max="${xMax}" data-y-min="${yMin}" data-y-max="${yMax}" data-y-scale="${log ? 'log' : 'linear'}"`;
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="${esc(c.id)}" class="chart" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(c.title)}" ${axes}>`);
   out.push(`<text x="${M.left}" y="18" class="chart-title">${esc(c.title)}</text>`);
   for (const t of yTicks) out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${Y(t)}" y2="${Y(t)}" class="grid"/><text x="${M.left - 6}" y="${Y(t)}" class="ytick">${esc(t)}</text>`);
   for (const t of xTicks) out.push(`<line x1="${X(t)}" x2="${X(t)}" y1="${M.top + ph}" y2="${M.top + ph + 4}" class="axis"/><text x="${X(t)}" y="${M.top + ph + 16}" class="xtick">${esc(t)}</text>`);
   out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${M.top + ph}" y2="${M.top + ph}" class="axis"/><line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${M.top + ph}" class="axis"/>`);
-  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" class="xlabel">${esc(c.xLabel)}</text><text x="14" y="${M.top + ph / 2}" class="ylabel" transform="rotate(-90 14 ${M.top + ph / 2})">${esc(c.yLabel)}</text>`);
+  const yLabel = log ? `${c.yLabel} (log scale)` : c.yLabel;
+  out.push(`<text x="${M.left + pw / 2}" y="${H - 6}" class="xlabel">${esc(c.xLabel)}</text><text x="14" y="${M.top + ph / 2}" class="ylabel" transform="rotate(-90 14 ${M.top + ph / 2})">${esc(yLabel)}</text>`);
   for (const v of c.vLines ?? []) out.push(`<line x1="${X(v.x)}" x2="${X(v.x)}" y1="${M.top}" y2="${M.top + ph}" class="marker"/><text x="${Number(X(v.x)) + 3}" y="${M.top + 10}" class="marker-label">${esc(v.label)}</text>`);
   for (const h of c.hLines ?? []) out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${Y(h.y)}" y2="${Y(h.y)}" class="objective"/><text x="${M.left + pw - 4}" y="${Number(Y(h.y)) - 4}" class="objective-label">${esc(h.label)}</text>`);
   c.series.forEach((s, i) => {
@@ -165,7 +190,7 @@ function timelineCharts(t: Timeline, sloP95Ms?: number): string[] {
   const xAtLeast = t.end;
   const out = [
     chart({
-      id: 'latency', title: 'Latency percentiles of successful responses, per second', xLabel: 'seconds', yLabel: 'milliseconds', vLines, xAtLeast,
+      id: 'latency', title: 'Latency percentiles of successful responses, per second', xLabel: 'seconds', yLabel: 'milliseconds', vLines, xAtLeast, yLogWhenWide: true,
       hLines: sloP95Ms ? [{ y: sloP95Ms, label: `p95 objective ${sloP95Ms} ms` }] : undefined,
       series: (['p50', 'p90', 'p95', 'p99'] as const).map(k => ({ name: k, color: PERCENTILE_COLORS[k], points: t.points.map(p => [p.x, p[k]] as [number, number | undefined]) })),
     }),
@@ -187,7 +212,7 @@ function timelineCharts(t: Timeline, sloP95Ms?: number): string[] {
       ]),
     }));
   } else {
-    out.push(`<p class="note" id="pods">Pods were not counted${t.podNote ? `: ${esc(t.podNote.replace(/^pods not counted: /, ''))}` : ' (no InferenceService given, or --no-pods)'}.</p>`);
+    out.push(`<p class="note" id="pods">Pods were not counted${t.podNote ? `: ${esc(t.podNote.replace(/^pods not counted: /, ''))}` : ''}.</p>`);
   }
   return out;
 }
@@ -270,7 +295,7 @@ export function loadTestReport(input: ReportInput): string {
       ],
     }));
     body.push(chart({
-      id: 'saturation-latency', title: 'p95 latency against offered requests per second', xLabel: 'offered requests per second', yLabel: 'milliseconds',
+      id: 'saturation-latency', title: 'p95 latency against offered requests per second', xLabel: 'offered requests per second', yLabel: 'milliseconds', yLogWhenWide: true,
       hLines: [{ y: sat.sloP95Ms, label: `objective ${sat.sloP95Ms} ms` }],
       series: [{ name: 'p95', color: PERCENTILE_COLORS.p95, markers: true, points: sat.steps.map(s => [s.offeredRps, s.step.p95Ms]) }],
     }));
