@@ -15,7 +15,7 @@ import { randomUUID } from 'crypto';
 import { KnativeMetric } from './contract/knative-metric';
 import { AutoscalingAdvice, formatAdvice } from './loadtest/advice';
 import { LOAD_COMPONENTS, LOAD_TARGETS_FILE, LoadComponent, LoadTargetsDocument, LoadTargetsEntry } from './contract/load-targets';
-import { adviceFromSaturation, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest/runner';
+import { adviceFromSaturation, LATE_MS, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest/runner';
 import { loadTestReport } from './loadtest/report';
 import { PodCount, PodSamplingOptions } from './loadtest/pod-sampler';
 import { checkInferenceRequest } from './contract/signature';
@@ -417,7 +417,8 @@ function summaryText(r: LoadTestResult): string {
   if (statuses.length > 0) lines.push(`HTTP status: ${statuses.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   const errors = Object.entries(r.errors);
   if (errors.length > 0) lines.push(`failures: ${errors.map(([k, v]) => `${k} ×${v}`).join(', ')} (first: x-request-id ${r.failures[0].requestId})`);
-  if (r.clientLimited) lines.push(`client limited: some requests waited for one of the ${r.load.connections} connections (the server fell behind; or raise --connections)`);
+  if (r.waitedForConnection > 0) lines.push(`${r.waitedForConnection} requests waited for one of the ${r.load.connections} connections: the server fell behind the rate (or raise --connections); their latency includes the wait`);
+  if (r.clientLimited) lines.push(`client limited: this machine sent requests over ${LATE_MS} ms late (send lag p99 ${f1(r.sendLagMs?.p99)} ms): the load offered was less even than asked; use fewer requests per second per runner`);
   if (r.aborted) lines.push(`stopped early: ${r.aborted}`);
   if (r.interrupted) lines.push('interrupted: the figures cover the requests sent until then');
   if (r.pods.sampled && r.pods.samples.length > 0) {

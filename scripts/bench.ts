@@ -11,7 +11,7 @@
  *
  * And `npm test` itself, run twice, the second one measured (--no-test leaves it out).
  *
- * Usage: npm run bench [-- --no-test]
+ * Usage: npm run bench [-- --no-test | --runner]
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -96,25 +96,81 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 }
 
-if (process.argv[2] === '--loadtest-child') {
-  // One measured load run against the server at argv[3]; prints the result's figures.
-  const [url, mode, value, seconds] = process.argv.slice(3);
-  const { runLoadTest } = require('../lib/loadtest');
-  const request = { url, path: '/v2/models/bench/infer', body: JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] }) };
-  const options = mode === 'rate' ? { rate: Number(value) } : { connections: Number(value) };
-  runLoadTest({ request, ...options, durationSeconds: Number(seconds) }).then((r: any) => {
-    process.stdout.write(JSON.stringify({ rps: r.throughput.rps, failed: r.requests.failed, p50: r.latencyMs.p50, p99: r.latencyMs.p99, clientLimited: r.clientLimited }));
+const BENCH_PATH = '/v2/models/bench/infer';
+const BENCH_BODY = JSON.stringify({ inputs: [{ name: 'x', shape: [1, 4], datatype: 'FP32', data: [1, 2, 3, 4] }] });
+
+if (process.argv[2] === '--runner-child') {
+  // One measured run of our runner or of autocannon against the server at argv[4]; prints its
+  // figures and the CPU time of the run itself (not the process's start-up).
+  const [tool, url, mode, value, seconds] = process.argv.slice(3);
+  const cpu0 = process.cpuUsage();
+  const print = (figures: object) => {
+    const c = process.cpuUsage(cpu0);
+    process.stdout.write(JSON.stringify({ ...figures, cpuMs: (c.user + c.system) / 1000 }));
     process.exit(0);
-  });
+  };
+  if (tool === 'ours') {
+    const { runLoadTest } = require('../lib/loadtest');
+    const options = mode === 'rate' ? { rate: Number(value) } : { connections: Number(value) };
+    runLoadTest({ request: { url, path: BENCH_PATH, body: BENCH_BODY }, ...options, durationSeconds: Number(seconds) }).then((r: any) => print({
+      requests: r.requests.completed, rps: r.throughput.rps, failed: r.requests.failed, p50: r.latencyMs.p50, p99: r.latencyMs.p99,
+      clientLimited: r.clientLimited, waited: r.waitedForConnection, lagP50: r.sendLagMs?.p50, lagP99: r.sendLagMs?.p99,
+    }));
+  } else {
+    const autocannon = require('autocannon');
+    const load = mode === 'rate' ? { overallRate: Number(value), connections: 100 } : { connections: Number(value) };
+    autocannon({ url: `${url}${BENCH_PATH}`, method: 'POST', body: BENCH_BODY, headers: { 'content-type': 'application/json' }, duration: Number(seconds), ...load }, (error: Error | null, r: any) => {
+      if (error) throw error;
+      print({ requests: r.requests.total, rps: r.requests.total / Number(seconds), failed: r.errors + r.non2xx, p50: r.latency.p50, p99: r.latency.p99 });
+    });
+  }
 }
 
-/** A v2 server that answers at once, in its own process on 127.0.0.1. */
-async function trivialServer(): Promise<{ url: string; stop: () => void }> {
-  const code = `const s = require('http').createServer((q, r) => { q.resume(); q.on('end', () => { r.writeHead(200, { 'Content-Type': 'application/json' }); r.end('{"outputs":[{"name":"y","datatype":"FP32","shape":[1],"data":[1]}]}'); }); });
-s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+if (process.argv[2] === '--server-child') {
+  // A v2 server on 127.0.0.1 answering every POST after argv[3] ms; GET /stats gives the median
+  // of its own times (arrival to the end of the answer) since the last /stats, and resets.
+  const latencyMs = Number(process.argv[3]);
+  const answer = '{"outputs":[{"name":"y","datatype":"FP32","shape":[1],"data":[1]}]}';
+  let own: number[] = [];
+  const server = require('http').createServer((q: any, r: any) => {
+    const arrived = performance.now();
+    q.resume();
+    q.on('end', () => {
+      if (q.method === 'GET') {
+        const sorted = Float64Array.from(own).sort();
+        r.end(JSON.stringify({ count: sorted.length, p50: sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)] }));
+        own = [];
+        return;
+      }
+      const done = () => {
+        r.writeHead(200, { 'Content-Type': 'application/json' });
+        r.end(answer);
+        own.push(performance.now() - arrived);
+      };
+      if (latencyMs > 0) setTimeout(done, latencyMs);
+      else done();
+    });
+  });
+  server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+}
+
+/** A v2 server in another process on 127.0.0.1 (one core each), answering after `latencyMs`. */
+async function benchServer(latencyMs: number): Promise<{ url: string; ownP50: () => Promise<number>; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--server-child', String(latencyMs)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>(resolve => child.stdout.once('data', d => resolve(String(d).trim())));
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  const url = `http://127.0.0.1:${port}`;
+  const ownP50 = () => new Promise<number>((resolve, reject) => require('http').get(`${url}/stats`, (res: any) => {
+    let text = '';
+    res.on('data', (d: string) => { text += d; });
+    res.on('end', () => resolve(JSON.parse(text).p50));
+  }).on('error', reject));
+  return { url, ownP50, stop: () => child.kill() };
+}
+
+/** One run in a child process: our runner or autocannon. */
+async function runnerRun(tool: 'ours' | 'autocannon', url: string, mode: 'rate' | 'concurrency', value: number, seconds: number): Promise<any> {
+  const r = await measureAsync(['--import', 'tsx', __filename, '--runner-child', tool, url, mode, String(value), String(seconds)]);
+  return { ...JSON.parse(r.out), peakMiB: r.peakMiB };
 }
 
 function measure(args: string[]): { wallMs: number; peakMiB: number; out: string } {
@@ -132,19 +188,66 @@ function measure(args: string[]): { wallMs: number; peakMiB: number; out: string
   return { wallMs, peakMiB: peakKiB / 1024, out: run.stdout };
 }
 
+/** The median run of `runs` by `key`, and the range of `key`. */
+function medianRun(runs: any[], key: string): { run: any; range: string } {
+  const sorted = [...runs].sort((x, y) => x[key] - y[key]);
+  return { run: sorted[Math.floor(sorted.length / 2)], range: `${sorted[0][key].toFixed(0)}-${sorted[sorted.length - 1][key].toFixed(0)}` };
+}
+
+/**
+ * The load runner against autocannon, side by side (three alternating pairs of 4 s runs, each
+ * tool in its own process, the server in a third; medians): closed-loop throughput at 1 and 32
+ * connections, and CPU per request at fixed rates. Then the latency the runner adds to a server
+ * that answers in 20 ms: its p50 minus the server's own p50, from 10 to 1000 requests per second.
+ */
 async function loadRunner(): Promise<void> {
-  const server = await trivialServer();
+  const ROUNDS = 3;
+  const trivial = await benchServer(0);
   try {
-    console.log('load runner vs a trivial loopback server | achieved rps | p50 ms | p99 ms | peak RSS MiB');
-    const runs: [string, string][] = [['concurrency', '1'], ['concurrency', '32'], ['rate', '1000'], ['rate', '3000']];
-    for (const [mode, value] of runs) {
-      const r = await measureAsync(['--import', 'tsx', __filename, '--loadtest-child', server.url, mode, value, '5']);
-      const f = JSON.parse(r.out);
-      const label = `${mode === 'rate' ? `rate ${value}/s` : `${value} connections`}, 5 s${f.clientLimited ? ' (client limited)' : ''}${f.failed ? `, ${f.failed} failed` : ''}`;
-      console.log(`${label.padEnd(41)} | ${f.rps.toFixed(0).padStart(12)} | ${f.p50.toFixed(2).padStart(6)} | ${f.p99.toFixed(2).padStart(6)} | ${r.peakMiB.toFixed(0).padStart(12)}`);
+    console.log(`load runner vs autocannon against a trivial v2 server in another process on 127.0.0.1 (medians of ${ROUNDS} alternating pairs of 4 s runs):`);
+    for (const connections of [1, 32]) {
+      const ours: any[] = [];
+      const theirs: any[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        ours.push(await runnerRun('ours', trivial.url, 'concurrency', connections, 4));
+        theirs.push(await runnerRun('autocannon', trivial.url, 'concurrency', connections, 4));
+      }
+      const [o, t] = [medianRun(ours, 'rps'), medianRun(theirs, 'rps')];
+      console.log(`  closed loop, ${String(connections).padStart(2)} connection${connections === 1 ? ' ' : 's'}: ours ${o.run.rps.toFixed(0)} rps (${o.range}; p50 ${o.run.p50.toFixed(2)} ms, peak ${o.run.peakMiB.toFixed(0)} MiB), autocannon ${t.run.rps.toFixed(0)} rps (${t.range}): ${(o.run.rps / t.run.rps).toFixed(2)}x (goal at least 0.9x)`);
+    }
+    for (const rate of [1000, 3000]) {
+      const ours: any[] = [];
+      const theirs: any[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        ours.push(await runnerRun('ours', trivial.url, 'rate', rate, 4));
+        theirs.push(await runnerRun('autocannon', trivial.url, 'rate', rate, 4));
+      }
+      const perRequest = (runs: any[]) => medianRun(runs.map(r => ({ ...r, usPerRequest: (r.cpuMs * 1000) / r.requests })), 'usPerRequest');
+      const [o, t] = [perRequest(ours), perRequest(theirs)];
+      const limited = ours.filter(r => r.clientLimited).length;
+      const waited = ours.map(r => r.waited).join('/');
+      console.log(`  fixed rate ${rate}/s: CPU per request ours ${o.run.usPerRequest.toFixed(0)} µs (${o.range}; ${o.run.rps.toFixed(0)} rps, p50 ${o.run.p50.toFixed(2)} ms, p99 ${o.run.p99.toFixed(2)} ms, send lag p99 ${o.run.lagP99.toFixed(2)} ms; client limited in ${limited} of ${ROUNDS}; waited for a connection ${waited}), autocannon ${t.run.usPerRequest.toFixed(0)} µs (${t.range}; ${t.run.rps.toFixed(0)} rps): ${(o.run.usPerRequest / t.run.usPerRequest).toFixed(2)}x (goal at most 1.5x)`);
     }
   } finally {
-    server.stop();
+    trivial.stop();
+  }
+  const slow = await benchServer(20);
+  try {
+    const added: string[] = [];
+    for (const rate of [10, 100, 1000]) {
+      const runs: any[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        await slow.ownP50();
+        const ours = await runnerRun('ours', slow.url, 'rate', rate, rate === 10 ? 8 : 4);
+        runs.push({ ...ours, added: ours.p50 - await slow.ownP50() });
+      }
+      const sorted = runs.map(r => r.added).sort((x, y) => x - y);
+      const m = runs.find(r => r.added === sorted[1])!;
+      added.push(`${rate}/s +${m.added.toFixed(2)} ms (${sorted[0].toFixed(2)} to ${sorted[2].toFixed(2)}; send lag p50 ${m.lagP50.toFixed(3)} ms${runs.some(r => r.clientLimited) ? ', client limited' : ''})`);
+    }
+    console.log(`latency the runner adds to a server answering in 20 ms (runner p50 minus the server's own p50, median of ${ROUNDS} runs; goal at most 1 ms): ${added.join('; ')}`);
+  } finally {
+    slow.stop();
   }
 }
 
@@ -292,8 +395,9 @@ function main(): void {
   }
 }
 
-if (process.argv[2] === undefined || process.argv[2] === '--no-test') {
-  main();
+if (process.argv[2] === undefined || process.argv[2] === '--no-test' || process.argv[2] === '--runner') {
+  // --runner: only the load runner's figures.
+  if (process.argv[2] !== '--runner') main();
   loadRunner().catch(e => {
     console.error(e);
     process.exit(1);

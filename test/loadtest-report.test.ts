@@ -18,6 +18,7 @@ function result(overrides: Partial<LoadTestResult> = {}): LoadTestResult {
     errors: { 'HTTP 503': 10 },
     failures: [{ requestId: 'id-<1>', error: 'HTTP 503', ms: 12.5 }],
     clientLimited: false,
+    waitedForConnection: 0,
     timeline: [
       { second: 0, sent: 10, ok: 10, failed: 0, p50: 20, p90: 30, p95: 40, p99: 50 },
       { second: 1, sent: 10, ok: 0, failed: 10 },

@@ -27,9 +27,9 @@ let warm: Promise<void> | undefined;
 
 /**
  * The tests that wait on a schedule run at the same time: most of their time is waiting. The
- * first request of a process loads undici and compiles its HTTP parser, which would hold up
- * whichever test's first request came first, so every such test first awaits one warm-up
- * request. (Jest starts concurrent tests before any beforeAll hook.)
+ * first request of a process loads and compiles the runner's code (under Jest, its transform
+ * too), which would hold up whichever test's first request came first, so every such test first
+ * awaits one warm-up request. (Jest starts concurrent tests before any beforeAll hook.)
  */
 function concurrentTest(name: string, fn: () => Promise<void>, timeout?: number): void {
   test.concurrent(name, async () => {

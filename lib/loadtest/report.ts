@@ -4,7 +4,7 @@
  * tests read it with an XML parser.
  */
 import { AutoscalingAdvice, formatAdvice } from './advice';
-import { LoadTestResult, SaturationResult } from './runner';
+import { LATE_MS, LoadTestResult, SaturationResult } from './runner';
 
 /** What a report shows: one run, or the steps of a saturation run and the advice from them. */
 export interface ReportInput {
@@ -243,7 +243,9 @@ function summaryTables(r: LoadTestResult): string[] {
       ['throughput', `${fmt(r.throughput.rps)} answers per second, ${fmt(r.throughput.okRps)} ok per second`],
       ...(r.aborted ? [['stopped early', r.aborted]] : []),
       ...(r.interrupted ? [['interrupted', 'stopped by hand: the figures cover the requests sent until then']] : []),
-      ...(r.clientLimited ? [['client limited', `some requests waited for one of the ${l.connections} connections: the server fell behind the rate, or --connections is too low`]] : []),
+      ...(r.sendLagMs ? [['send lag', `requests left p50 ${fmt(r.sendLagMs.p50, 3)} ms, p99 ${fmt(r.sendLagMs.p99, 3)} ms, at most ${fmt(r.sendLagMs.max, 3)} ms after their scheduled time (the runner's own timing)`]] : []),
+      ...(r.waitedForConnection > 0 ? [['waited for a connection', `${r.waitedForConnection} requests found all ${l.connections} connections busy: the server fell behind the rate, or --connections is too low; their latency includes the wait`]] : []),
+      ...(r.clientLimited ? [['client limited', `over 1 % of requests left more than ${LATE_MS} ms late: this machine could not keep the schedule, so the load offered was less even than asked`]] : []),
     ], 'summary'),
   ];
   const lat = r.latencyMs;

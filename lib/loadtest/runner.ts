@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import { performance } from 'perf_hooks';
 import { KnativeMetric } from '../contract/knative-metric';
 import { adviseAutoscaling, AutoscalingAdvice, AutoscalingAdviceOptions, SaturationStep, stepProblem } from './advice';
+import { Http1Answer, Http1Error, Http1Pool } from './http1';
 import { PodCount, PodSamplingOptions, samplePods } from './pod-sampler';
 
 /** What each request is. */
@@ -38,8 +39,8 @@ export interface LoadTestOptions {
   readonly rate?: number;
   /**
    * With `rate`: the most requests in flight at once (connections to the gateway); more wait for
-   * a free connection, and the result says so (`clientLimited`). Without `rate`: the number of
-   * clients that each send a request as soon as their previous one answers (closed loop).
+   * a free connection, and the result counts them (`waitedForConnection`). Without `rate`: the
+   * number of clients that each send a request as soon as their previous one answers (closed loop).
    *
    * @default 100 with `rate`, else 10
    */
@@ -171,8 +172,23 @@ export interface LoadTestResult {
   readonly errors: Record<string, number>;
   /** The first failures, with their request ids (look them up in the message dumper's log). */
   readonly failures: { readonly requestId: string; readonly error: string; readonly ms: number }[];
-  /** With `rate`: some requests waited for a free connection (the server fell behind, or `connections` is too low). */
+  /**
+   * With `rate`: the runner itself fell behind its schedule. More than 1 % of the requests that
+   * had a free connection left over `LATE_MS` after their scheduled time (this machine's CPU
+   * or event loop, not the server): the figures then understate the load offered.
+   */
   readonly clientLimited: boolean;
+  /**
+   * With `rate`: requests that found every connection busy and waited for one. The server fell
+   * behind the rate (its answers take longer than `connections / rate`), or `connections` is
+   * too low. Their latency includes the wait, counted from their scheduled time.
+   */
+  readonly waitedForConnection: number;
+  /**
+   * With `rate`: how late requests left against their scheduled time when a connection was
+   * free, milliseconds (the runner's own timing; part of each latency).
+   */
+  readonly sendLagMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Why the run stopped early, such as a refused connection. */
   readonly aborted?: string;
   /** The run was stopped by `signal` before its end. */
@@ -201,6 +217,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** p50, p99 and max of the send lags, milliseconds to the microsecond. */
+function lagSummary(lags: number[]): { p50: number; p99: number; max: number } {
+  const sorted = Float64Array.from(lags).sort();
+  return { p50: round3(percentile(sorted, 50)), p99: round3(percentile(sorted, 99)), max: round3(sorted[sorted.length - 1]) };
+}
 
 /** Latency figures of some values, milliseconds to the microsecond. */
 export function summarize(values: number[]): LatencySummary | undefined {
@@ -264,7 +286,21 @@ export function loadTestProblems(options: Partial<Pick<LoadTestOptions, 'request
 
 /** Connection errors that mean nothing listens there: the run stops if no request has been answered. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** A request that leaves this many milliseconds after its scheduled time, a connection being free, is late. */
+export const LATE_MS = 10;
+
+/**
+ * Below this interval between requests (milliseconds) the rate scheduler sleeps on a timer and
+ * sends what is due when it wakes (Node's timers wake about a millisecond late); at longer
+ * intervals it wakes 1.5 ms early and waits for the exact time on the event loop (setImmediate),
+ * which costs that much CPU per request but puts each request within a few microseconds of its
+ * time: at 10 requests per second a timer's lateness would be most of the runner's own latency.
+ */
+const SPIN_ABOVE_INTERVAL_MS = 4;
+const SPIN_MS = 1.5;
+
+const OUTPUTS = Buffer.from('"outputs"');
 
 interface Bucket { sent: number; ok: number; failed: number; latencies: number[] }
 
@@ -276,8 +312,6 @@ interface Bucket { sent: number; ok: number; failed: number; latencies: number[]
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
   const problems = loadTestProblems(options);
   if (problems.length > 0) throw new LoadTestError(problems);
-  // Loaded here, not at the top, so that synthesizing charts never loads the HTTP client.
-  const { Pool } = await import('undici');
   const mode = options.rate !== undefined ? 'rate' : 'concurrency';
   const connections = options.connections ?? (mode === 'rate' ? 100 : 10);
   const count = options.count;
@@ -288,18 +322,16 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const origin = options.request.url.replace(/\/+$/, '');
   const body = Buffer.from(options.request.body);
   const timeoutMs = timeoutSeconds * 1000;
-  const pool = new Pool(origin, {
+  const pool = new Http1Pool({
+    origin,
     connections,
-    pipelining: 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: {
-      timeout: Math.min(timeoutMs, 10_000),
-      // TLS: the Host header's name in SNI, as a browser or curl would send it; gateways route on it.
-      ...(options.request.host ? { servername: options.request.host.replace(/:\d+$/, '') } : {}),
-      ...(options.insecure ? { rejectUnauthorized: false } : {}),
-    },
+    timeoutMs,
+    // TLS: the Host header's name in SNI, as a browser or curl would send it; gateways route on it.
+    servername: options.request.host ? options.request.host.replace(/:\d+$/, '') : undefined,
+    insecure: options.insecure,
   });
+  // The request head but for its ids: HTTP/1.1 needs a Host, the URL's when none is given.
+  const headStart = `POST ${options.request.path} HTTP/1.1\r\nhost: ${options.request.host ?? new URL(origin).host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nx-request-id: `;
 
   const buckets: Bucket[] = [];
   const bucket = (ms: number) => {
@@ -308,6 +340,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     return buckets[s];
   };
   const okLatencies: number[] = [];
+  const sendLags: number[] = [];
   const statusCodes: Record<string, number> = {};
   const errors: Record<string, number> = {};
   const failures: LoadTestResult['failures'] = [];
@@ -315,7 +348,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let completed = 0;
   let ok = 0;
   let failed = 0;
-  let clientLimited = false;
+  let waitedForConnection = 0;
+  let late = 0;
   let aborted: string | undefined;
   let stopping = false;
   let interrupted = false;
@@ -326,7 +360,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   let lastAnswer = 0;
-  const inFlight = new Set<Promise<void>>();
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const t0 = performance.now();
   const since = (t: number) => t - t0;
 
@@ -337,25 +372,44 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     if (failures.length < 20) failures.push({ requestId: id, error: kind, ms: round3(ms) });
   };
 
-  /** Sends one request; its latency counts from `offset` ms after the start (its scheduled time with a rate). */
-  const send = (offset: number): Promise<void> => {
+  /**
+   * Sends one request; its latency counts from `offset` ms after the start (its scheduled time
+   * with a rate). `then` runs once it has its answer or its failure.
+   */
+  const send = (offset: number, then?: () => void): void => {
     const start = t0 + offset;
     const id = nextId();
     sent++;
     bucket(offset).sent++;
-    if (mode === 'rate' && inFlight.size >= connections) clientLimited = true;
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': id, 'ce-id': id };
-    if (options.request.host) headers.host = options.request.host;
-    const exchange = pool.request({ path: options.request.path, method: 'POST', headers, body })
-      .then(async res => {
-        const text = await res.body.text();
-        const end = performance.now();
-        const ms = end - start;
+    inFlight++;
+    const finished = () => {
+      inFlight--;
+      if (inFlight === 0 && drained) drained();
+      then?.();
+    };
+    if (/[\r\n]/.test(id)) {
+      const end = performance.now();
+      fail(id.replace(/[\r\n]/g, ' '), 'a request id with a line break', end - start, end);
+      finished();
+      return;
+    }
+    const queued = pool.request(`${headStart}${id}\r\nce-id: ${id}\r\n\r\n`, body, (error?: Http1Error, answer?: Http1Answer) => {
+      const end = performance.now();
+      const ms = end - start;
+      if (error || !answer) {
+        const code = error?.code;
+        if (code !== undefined && UNREACHABLE.has(code) && completed === 0 && !aborted) {
+          aborted = `cannot connect to ${origin}: ${error!.message}`;
+          stopping = true;
+        }
+        fail(id, code === 'TIMEOUT' ? 'timeout' : `connection error (${code ?? error?.message})`, ms, end);
+      } else {
         completed++;
         lastAnswer = end;
-        statusCodes[res.statusCode] = (statusCodes[res.statusCode] ?? 0) + 1;
-        if (res.statusCode < 200 || res.statusCode > 299) fail(id, `HTTP ${res.statusCode}`, ms, end);
-        else if (expectOutputs && !text.includes('"outputs"')) fail(id, `HTTP ${res.statusCode} without "outputs"`, ms, end);
+        const status = answer.status;
+        statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+        if (status < 200 || status > 299) fail(id, `HTTP ${status}`, ms, end);
+        else if (expectOutputs && answer.body.indexOf(OUTPUTS) < 0) fail(id, `HTTP ${status} without "outputs"`, ms, end);
         else {
           ok++;
           okLatencies.push(ms);
@@ -363,20 +417,19 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
           b.ok++;
           b.latencies.push(ms);
         }
-      }, (error: NodeJS.ErrnoException) => {
-        const end = performance.now();
-        const code = error.code ?? error.name;
-        if (code !== undefined && UNREACHABLE.has(code) && completed === 0 && !aborted) {
-          aborted = `cannot connect to ${origin}: ${error.message}`;
-          stopping = true;
-        }
-        fail(id, TIMEOUTS.has(code ?? '') ? 'timeout' : `connection error (${code ?? error.message})`, end - start, end);
-      })
-      .finally(() => inFlight.delete(exchange));
-    inFlight.add(exchange);
-    return exchange;
+      }
+      finished();
+    });
+    if (mode === 'rate') {
+      if (queued) waitedForConnection++;
+      else {
+        // How late it left: the runner's own timing, while a connection was free.
+        const lag = performance.now() - start;
+        sendLags.push(lag);
+        if (lag > LATE_MS) late++;
+      }
+    }
   };
-
   // Pods: a sample now, then every interval, and one at the end.
   const podSamples: PodSample[] = [];
   let podNote: string | undefined;
@@ -419,7 +472,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const last = buckets[second - 1];
     const lastSorted = last ? Float64Array.from(last.latencies).sort() : undefined;
     options.onProgress!({
-      second, sent, completed, ok, failed, inFlight: inFlight.size,
+      second, sent, completed, ok, failed, inFlight,
       rps: completed - lastProgress.completed,
       p95Ms: lastSorted && lastSorted.length > 0 ? round3(percentile(lastSorted, 95)) : undefined,
       pods: latestPods,
@@ -435,32 +488,43 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const total = Math.min(budget, durationSeconds === undefined ? Infinity : Math.ceil(scheduledCount(durationSeconds, rate, ramp) - 1e-9));
     await new Promise<void>(resolve => {
       const tick = () => {
-        const now = since(performance.now());
         // Every request whose scheduled time has come, each with that time as its start.
-        const due = Math.min(total, Math.floor(scheduledCount(now / 1000, rate, ramp) + 1e-9) + 1);
-        while (sent < due && !stopping) send(scheduledTime(sent, rate, ramp) * 1000);
-        if (sent >= total || stopping) {
-          clearInterval(timer);
-          resolve();
+        let due = scheduledTime(sent, rate, ramp) * 1000;
+        while (sent < total && !stopping && due <= since(performance.now())) {
+          send(due);
+          due = scheduledTime(sent, rate, ramp) * 1000;
         }
+        if (sent >= total || stopping) {
+          resolve();
+          return;
+        }
+        const wait = due - since(performance.now());
+        const interval = due - scheduledTime(sent - 1, rate, ramp) * 1000;
+        if (interval >= SPIN_ABOVE_INTERVAL_MS && wait <= SPIN_MS) setImmediate(tick);
+        else if (interval >= SPIN_ABOVE_INTERVAL_MS) setTimeout(tick, wait - SPIN_MS);
+        else setTimeout(tick, Math.max(0, wait));
       };
-      const timer = setInterval(tick, Math.max(1, Math.min(10, 1000 / rate)));
       tick();
     });
   } else {
     const deadline = setTimeout(() => { stopping = true; }, Math.min(endAt, 2 ** 31 - 1));
-    const client = async (_: unknown, k: number) => {
+    // Each client sends its next request from its previous one's answer, without a promise per request.
+    const client = (k: number) => new Promise<void>(resolve => {
+      const next = () => {
+        if (stopping || sent >= budget || since(performance.now()) >= endAt) resolve();
+        else send(since(performance.now()), next);
+      };
       // With a ramp, client k joins k/connections of the way through it.
-      if (ramp > 0 && k > 0) await new Promise(resolve => setTimeout(resolve, (k * ramp * 1000) / connections));
-      while (!stopping && sent < budget && since(performance.now()) < endAt) await send(since(performance.now()));
-    };
-    await Promise.all(Array.from({ length: connections }, client));
+      if (ramp > 0 && k > 0) setTimeout(next, (k * ramp * 1000) / connections);
+      else next();
+    });
+    await Promise.all(Array.from({ length: connections }, (_, k) => client(k)));
     clearTimeout(deadline);
   }
   const sendingEnded = performance.now();
   options.signal?.removeEventListener('abort', interrupt);
   // Every request sent gets its answer or its timeout.
-  while (inFlight.size > 0) await Promise.all([...inFlight]);
+  if (inFlight > 0) await new Promise<void>(resolve => { drained = resolve; });
   // The window is the schedule (with a rate) or the sending, extended to the last answer.
   const scheduledEnd = mode === 'rate' && !aborted && !interrupted ? t0 + scheduledTime(sent, options.rate!, ramp) * 1000 : t0;
   const end = Math.max(lastAnswer, scheduledEnd, sendingEnded);
@@ -468,7 +532,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   if (podTimer) clearInterval(podTimer);
   await podSampling;
   if (options.pods && podsSampled) await samplePodsOnce();
-  await pool.destroy();
+  pool.destroy();
 
   if (podsSampled && failedSamples > 0) podNote = `${failedSamples} of ${podSamples.length + failedSamples} samples failed`;
   const elapsedSeconds = round3(Math.max(since(end), 1) / 1000);
@@ -489,7 +553,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     statusCodes,
     errors,
     failures,
-    clientLimited,
+    // The runner fell behind: more than 1 % of the requests with a free connection left late (and at least 3).
+    clientLimited: late >= 3 && late > sendLags.length / 100,
+    waitedForConnection,
+    ...(sendLags.length > 0 ? { sendLagMs: lagSummary(sendLags) } : {}),
     ...(aborted ? { aborted } : {}),
     ...(interrupted ? { interrupted } : {}),
     timeline,
