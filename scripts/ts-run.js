@@ -18,8 +18,9 @@
 // errors are printed as one line without a stack anyway; run a file through tsx to debug with
 // original lines. Bundled modules see their own __dirname and __filename, as under Node.
 //
-// Required as a module (bin/cdk8s-kserve.js in a checkout) it bundles nothing: it registers a
-// .ts hook that transpiles each file once, cached the same way.
+// Required as a module (bin/cdk8s-kserve.js in a checkout) it registers a .ts hook that
+// transpiles each file once, cached the same way, and gives loadBundled(entry): an entry's
+// exports from its bundle.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -222,6 +223,25 @@ async function runMain(entry) {
   execute(main, compiled(entry, code, file));
   main.loaded = true;
 }
+
+/**
+ * The exports of `entry`, run from its cached bundle as an ordinary module (not the main one):
+ * what bin/cdk8s-kserve.js loads in a checkout, so that each CLI run loads one file instead of
+ * resolving and compiling every module of lib/ (about a third of a short run's CPU).
+ */
+async function loadBundled(entry) {
+  const base = path.join(BUNDLES, hash(versionOf(), entry));
+  const { code, file } = cachedBundle(entry, base) ?? await freshBundle(entry, base);
+  const loaded = new Module(entry, null);
+  loaded.filename = entry;
+  loaded.paths = Module._nodeModulePaths(path.dirname(entry));
+  Module._cache[entry] = loaded;
+  execute(loaded, compiled(entry, code, file));
+  loaded.loaded = true;
+  return loaded.exports;
+}
+
+module.exports = { loadBundled };
 
 if (require.main === module) {
   if (!process.argv[2]) {

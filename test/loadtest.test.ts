@@ -10,7 +10,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { adviceFromSaturation, adviseAutoscaling, countPods, KnativeMetric, LoadTestError, missingClusterConfig, percentile, podSampleArgs, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
+import { adviceFromSaturation, adviseAutoscaling, countPods, KnativeMetric, LATE_MS, LoadTestError, missingClusterConfig, percentile, podSampleArgs, runLoadTest, runSaturation, scheduledCount, scheduledTime } from '../lib/loadtest';
 import { KubeApiStub, startKubeApiStub, StubPod } from './kube-api-stub';
 import { closeAll, Received, startV2Server, V2Server } from './v2-server';
 
@@ -83,7 +83,11 @@ describe('runLoadTest', () => {
       expect(r.elapsedSeconds).toBeGreaterThanOrEqual(2);
       expect(r.elapsedSeconds).toBeLessThan(3);
       expect(r.throughput.rps).toBeCloseTo(80 / r.elapsedSeconds, 2);
-      expect(r.clientLimited).toBe(false);
+      // The server kept up (about one request in flight): none waited for a connection. Whether
+      // the runner itself kept its schedule depends on this machine's load (test/runner-limits.test.ts
+      // holds it up on purpose); when it says it did not, its send lag says so too.
+      expect(r.waitedForConnection).toBe(0);
+      expect(!r.clientLimited || r.sendLagMs!.p99 > LATE_MS).toBe(true);
       // The timeline adds up to the totals.
       const sum = (k: 'sent' | 'ok' | 'failed') => r.timeline.reduce((a, p) => a + p[k], 0);
       expect([sum('sent'), sum('ok'), sum('failed')]).toEqual([80, 72, 8]);
@@ -419,14 +423,14 @@ describe('runSaturation', () => {
       server = await startV2Server(undefined, { latencyMs: 20, workers: 1 });
       const seen: number[] = [];
       const run = await runSaturation({
-        request: { url: server.url, path: PATH, body: EXAMPLE }, rates: [5, 15, 90, 180], stepSeconds: 1.5, sloP95Ms: 150,
+        // An objective well above 20 ms, so that a step below the knee meets it on a busy machine
+        // too; at 90 per second the queue grows to over a second.
+        request: { url: server.url, path: PATH, body: EXAMPLE }, rates: [5, 15, 90, 180], stepSeconds: 1.5, sloP95Ms: 400,
         onStep: s => seen.push(s.offeredRps),
       });
+      expect(run.steps.map(s => [s.offeredRps, s.problem ?? 'met'])).toEqual([[5, 'met'], [15, 'met'], [90, expect.stringMatching(/over the objective of 400 ms|answered of 90 offered/)]]);
       expect(seen).toEqual([5, 15, 90]);
       expect(run.skippedRates).toEqual([180]);
-      expect(run.steps.map(s => s.problem === undefined)).toEqual([true, true, false]);
-      // The last step fell behind its rate or over the objective, as the server's own queue shows.
-      expect(run.steps[2].problem).toMatch(/over the objective of 150 ms|answered of 90 offered/);
       expect(server.received).toHaveLength(run.steps.reduce((a, s) => a + s.result.requests.sent, 0));
       for (const s of run.steps) {
         expect(s.step.offeredRps).toBe(s.offeredRps);
@@ -437,7 +441,7 @@ describe('runSaturation', () => {
       // The advice is adviseAutoscaling on the steps: the knee is the 15 rps step.
       const options = { peakRps: 100, baselineRps: 10 };
       const advice = adviceFromSaturation(run, options);
-      expect(advice).toEqual(adviseAutoscaling(run.steps.map(s => s.step), { ...options, sloP95Ms: 150, maxErrorRate: 0.01, metric: KnativeMetric.CONCURRENCY }));
+      expect(advice).toEqual(adviseAutoscaling(run.steps.map(s => s.step), { ...options, sloP95Ms: 400, maxErrorRate: 0.01, metric: KnativeMetric.CONCURRENCY }));
       expect(advice.saturation.rps).toBe(run.steps[1].step.achievedRps);
     } finally {
       await closeAll(server);
