@@ -47,7 +47,9 @@ const FORMATS: Record<string, any> = require(FORMATS_MODULE);
 
 // optimize: false compiles the 2 MB KServe schema in ~2 s instead of ~7 s; validation stays exact.
 // source: true keeps the generated code, which compiled() writes to a cache shared by every suite.
-const ajv = new Ajv({ strict: false, allErrors: true, code: { optimize: false, source: true, formats: _`require(${FORMATS_MODULE})` } });
+// inlineRefs: false makes each shared sub-schema (shareSubtrees) one function, called where it is
+// used, instead of its code copied into every place.
+const ajv = new Ajv({ strict: false, allErrors: true, inlineRefs: false, code: { optimize: false, source: true, formats: _`require(${FORMATS_MODULE})` } });
 for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
 ajv.addKeyword({
   keyword: 'x-kubernetes-list-map-keys',
@@ -66,7 +68,7 @@ ajv.addKeyword({
  * in every suite cost about 3 s a suite.
  */
 const CACHE = path.join(__dirname, '..', 'node_modules', '.cache', 'cdk8s-kserve-schemas');
-const CACHE_KEY = [require('ajv/package.json').version, FORMATS_MODULE, fs.readFileSync(FORMATS_MODULE, 'utf8'), 'optimize:false allErrors x-kubernetes-list-map-keys:v1'].join('\n');
+const CACHE_KEY = [require('ajv/package.json').version, FORMATS_MODULE, fs.readFileSync(FORMATS_MODULE, 'utf8'), 'optimize:false allErrors inlineRefs:false x-kubernetes-list-map-keys:v1'].join('\n');
 
 function compiled(schema: object): ValidateFunction {
   return cachedValidator(crypto.createHash('sha256').update(CACHE_KEY).update(JSON.stringify(schema)), () => schema);
@@ -176,14 +178,62 @@ function crdValidator(file: string, version: string): ValidateFunction {
   return v;
 }
 
+/** Keywords whose value is a schema, and those whose value is a list or a map of schemas. */
+const SUBSCHEMA = new Set(['items', 'additionalProperties', 'not']);
+const SUBSCHEMA_LISTS = new Set(['anyOf', 'allOf', 'oneOf']);
+
+/**
+ * The same schema with every sub-schema that occurs more than once (the Kubernetes PodSpec and
+ * Container schemas repeat for every component of an InferenceService) moved to `definitions`
+ * and referenced: ajv then compiles each once, and the KServe validators are a few hundred KB of
+ * code instead of 8 to 14 MB, which every suite that loaded one spent seconds parsing. What is
+ * valid does not change: a reference stands for an identical sub-schema.
+ */
+function shareSubtrees(schema: any): { root: any; definitions: Record<string, any> } {
+  const counts = new Map<string, number>();
+  const walk = (node: any, visit: (n: any) => void): void => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
+    visit(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties') Object.values(value as object).forEach(v => walk(v, visit));
+      else if (SUBSCHEMA.has(key)) walk(value, visit);
+      else if (SUBSCHEMA_LISTS.has(key)) (value as any[]).forEach(v => walk(v, visit));
+    }
+  };
+  walk(schema, n => {
+    const text = JSON.stringify(n);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  });
+  const names = new Map<string, string>();
+  const definitions: Record<string, any> = {};
+  const share = (node: any, top = false): any => {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+    const text = JSON.stringify(node);
+    const copy = (): any => Object.fromEntries(Object.entries(node).map(([key, value]) => [key,
+      key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, share(v)]))
+        : SUBSCHEMA.has(key) ? share(value)
+          : SUBSCHEMA_LISTS.has(key) ? (value as any[]).map(v => share(v))
+            : value]));
+    if (top || (counts.get(text) ?? 0) < 2 || text.length < 200) return copy();
+    let name = names.get(text);
+    if (!name) {
+      name = `shared${names.size}`;
+      names.set(text, name);
+      definitions[name] = copy();
+    }
+    return { $ref: `#/definitions/${name}` };
+  };
+  return { root: share(schema, true), definitions };
+}
+
 /** The strict JSON Schema of one served version of a CRD file. */
 function crdSchema(file: string, bytes: Buffer, version: string): object {
   const crd = YAML.parse(bytes.toString('utf8'));
   const served = crd.spec.versions.find((x: any) => x.name === version && x.served);
   if (!served) throw new Error(`${file} does not serve ${version}`);
-  const schema = strictCrdSchema(served.schema.openAPIV3Schema);
+  const { root: schema, definitions: shared } = shareSubtrees(strictCrdSchema(served.schema.openAPIV3Schema));
   // Object metadata is validated as Kubernetes' ObjectMeta, as the API server does.
-  const definitions: Record<string, any> = {};
+  const definitions: Record<string, any> = { ...shared };
   loadModel('V1ObjectMeta', definitions);
   schema.definitions = definitions;
   schema.properties.metadata = { $ref: '#/definitions/V1ObjectMeta' };
