@@ -15,6 +15,7 @@ import { randomUUID } from 'crypto';
 import { KnativeMetric } from './contract/knative-metric';
 import { AutoscalingAdvice, formatAdvice } from './loadtest/advice';
 import { LOAD_COMPONENTS, LOAD_TARGETS_FILE, LoadComponent, LoadTargetsDocument, LoadTargetsEntry } from './contract/load-targets';
+import { MergeError, mergeResults } from './loadtest/merge';
 import { adviceFromSaturation, LATE_MS, LoadTestError, loadTestProblems, LoadTestOptions, LoadTestProgress, LoadTestResult, percentile, runLoadTest, runSaturation, SaturationResult } from './loadtest/runner';
 import { loadTestReport } from './loadtest/report';
 import { PodCount, PodSamplingOptions } from './loadtest/pod-sampler';
@@ -79,7 +80,12 @@ pods (counted every --pod-interval seconds, default 5):
   --kubectl <path>, --kubeconfig <file>, --context <name>
 output:
   --out <folder>          where result.json and report.html go (default loadtest-results; run
-                          inside a synth output folder, beside it: ../../loadtest-results/prod)
+                          inside a synth output folder, beside it: ../../loadtest-results/prod);
+                          --out - prints result.json between two marker lines instead, for
+                          \`cdk8s-kserve loadtest merge\` to read from a runner's log
+  --id-prefix <prefix>    request ids <prefix>1, <prefix>2, ... instead of UUIDs (each runner of
+                          a merged test its own)
+merge: cdk8s-kserve loadtest merge <result>... [--out <folder>] (--help for more)
 saturation (one replica, minReplicas = maxReplicas = 1; needs --slo-p95):
   --steps <r1,r2,...>     ascending rates, each for --duration seconds (default 30); stops after the
                           first step past the objective
@@ -250,7 +256,7 @@ const LOADTEST_FLAGS = {
   '--rate': 'number', '--connections': 'number', '--duration': 'number', '--count': 'number', '--timeout': 'number', '--ids': 'string', '--ramp-up': 'number',
   '--max-error-rate': 'number', '--slo-p95': 'number',
   '--namespace': 'string', '--pod-interval': 'number', '--kubectl': 'string', '--kubeconfig': 'string', '--context': 'string',
-  '--out': 'string', '--steps': 'string', '--peak-rps': 'number', '--baseline-rps': 'number', '--metric': 'string',
+  '--out': 'string', '--id-prefix': 'string', '--steps': 'string', '--peak-rps': 'number', '--baseline-rps': 'number', '--metric': 'string',
   '--no-check': 'flag', '--no-pods': 'flag', '--scale-to-zero': 'flag', '--insecure': 'flag',
 } as const;
 
@@ -289,6 +295,8 @@ function parseLoadtestArgs(argv: string[]): { url: string; flags: LoadtestFlags 
   if (f['--metric'] !== undefined && !['concurrency', 'rps'].includes(f['--metric'])) problems.push(`--metric (${f['--metric']}) must be concurrency or rps`);
   if (f['--max-error-rate'] !== undefined && !(f['--max-error-rate'] >= 0 && f['--max-error-rate'] < 1)) problems.push(`--max-error-rate (${f['--max-error-rate']}) must be from 0 to below 1`);
   if (f['--slo-p95'] !== undefined && !(f['--slo-p95'] > 0)) problems.push(`--slo-p95 (${f['--slo-p95']}) must be a positive number of milliseconds`);
+  if (f['--ids'] !== undefined && f['--id-prefix'] !== undefined) problems.push('give --ids or --id-prefix, not both');
+  if (f['--id-prefix'] !== undefined && /[\s,]/.test(f['--id-prefix'])) problems.push(`--id-prefix (${f['--id-prefix']}) must have no spaces or commas`);
   if (f['--pod-interval'] !== undefined && !(f['--pod-interval'] >= 1)) problems.push(`--pod-interval (${f['--pod-interval']}) must be at least 1 second`);
   if (f['--steps'] !== undefined) {
     const rates = f['--steps'].split(',').map(Number);
@@ -434,7 +442,82 @@ function summaryText(r: LoadTestResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const MERGE_USAGE = `usage: cdk8s-kserve loadtest merge <result>... [--out <folder>]
+
+Merges the results of runners that loaded the same target at the same time (the pods of the
+in-cluster load test Job, each at its share of the rate) into one result.json and report.html:
+counts added, latency percentiles from the runners' histograms added together. Each <result> is
+a result.json, or a runner's log (kubectl logs) holding one after \`--out -\`.
+  --out <folder>   where the merged result.json and report.html go (default loadtest-results/merged)
+`;
+
+/** The LoadTestResult in a result.json or a runner's log; a problem line when there is none. */
+function readResult(file: string): LoadTestResult | string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`;
+  }
+  const begin = text.lastIndexOf(`${RESULT_BEGIN}\n`);
+  const json = begin >= 0 ? text.slice(begin + RESULT_BEGIN.length + 1, text.indexOf(`\n${RESULT_END}`, begin)) : text;
+  let doc: any;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return `${file}: neither a result.json nor a log with one between "${RESULT_BEGIN}" and "${RESULT_END}" (a runner still running, or one that failed?)`;
+  }
+  if (doc?.kind === 'saturation') return `${file}: a saturation run; merge load tests`;
+  const result = doc?.kind === 'loadtest' ? doc.result : doc;
+  if (!result?.requests || !result?.target) return `${file}: not a load test result`;
+  return result as LoadTestResult;
+}
+
+async function loadtestMerge(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help')) {
+    io.out(MERGE_USAGE);
+    return 0;
+  }
+  const problems: string[] = [];
+  const files: string[] = [];
+  let outDir = path.join('loadtest-results', 'merged');
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--out') {
+      if (argv[i + 1] === undefined) problems.push('--out needs a value');
+      else outDir = argv[++i];
+    } else if (argv[i].startsWith('--')) {
+      problems.push(`unknown option ${argv[i]}`);
+    } else {
+      files.push(argv[i]);
+    }
+  }
+  if (files.length === 0) problems.push('give the results to merge: result.json files or runners\' logs');
+  const read = files.map(readResult);
+  problems.push(...read.filter((r): r is string => typeof r === 'string'));
+  if (problems.length > 0) {
+    io.err(`cdk8s-kserve: ${problems.join('\n')}\n\n${MERGE_USAGE}`);
+    return 2;
+  }
+  let merged: LoadTestResult;
+  try {
+    merged = mergeResults(read as LoadTestResult[]);
+  } catch (e) {
+    if (!(e instanceof MergeError)) throw e;
+    io.err(`cdk8s-kserve: ${e.problems.join('\n')}\n`);
+    return 2;
+  }
+  const command = `cdk8s-kserve loadtest merge ${argv.join(' ')}`;
+  io.out(`merged ${files.length} runners: ${merged.target.url}${merged.target.path}${merged.target.host ? ` (Host: ${merged.target.host})` : ''}\n`);
+  io.out(summaryText(merged));
+  writeResults(io, outDir, {
+    json: { kind: 'loadtest', command, target: `${merged.target.host ?? merged.target.url}${merged.target.path}`, merged: files, result: merged },
+    html: loadTestReport({ title: `Load test, ${files.length} runners merged: ${merged.target.host ?? merged.target.url}`, subtitle: command, result: merged }),
+  });
+  return 0;
+}
+
 async function loadtest(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'merge') return loadtestMerge(argv.slice(1), io);
   // Ctrl-C stops sending, waits for the requests in flight and writes the results; twice quits.
   const controller = new AbortController();
   const onSigint = () => {
@@ -448,6 +531,12 @@ async function loadtest(argv: string[], io: CliIo): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** Request ids `<prefix>1`, `<prefix>2`, ...: one runner's own range. */
+function counted(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}${++n}`;
 }
 
 async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Promise<number> {
@@ -469,7 +558,7 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
     request: { url, path: target.path, host: target.host, body: target.body },
     connections: f['--connections'],
     timeoutSeconds: f['--timeout'],
-    requestIds: f['--ids'] !== undefined ? idsFrom(f['--ids']) : undefined,
+    requestIds: f['--ids'] !== undefined ? idsFrom(f['--ids']) : f['--id-prefix'] !== undefined ? counted(f['--id-prefix']) : undefined,
     pods,
     signal,
     insecure: f['--insecure'],
@@ -552,7 +641,16 @@ async function loadtestRun(argv: string[], io: CliIo, signal: AbortSignal): Prom
   return verdicts.length > 0 ? 1 : 0;
 }
 
+/** The lines around result.json when `--out -` prints it (an in-cluster runner's log): `loadtest merge` reads between them. */
+export const RESULT_BEGIN = '----- cdk8s-kserve result.json -----';
+export const RESULT_END = '----- end of result.json -----';
+
 function writeResults(io: CliIo, outDir: string, files: { json: unknown; html: string }): void {
+  if (outDir === '-') {
+    // Into the log, for `loadtest merge`: one line of JSON between two marker lines.
+    io.out(`${RESULT_BEGIN}\n${JSON.stringify(files.json)}\n${RESULT_END}\n`);
+    return;
+  }
   fs.mkdirSync(outDir, { recursive: true });
   const json = path.join(outDir, 'result.json');
   const html = path.join(outDir, 'report.html');

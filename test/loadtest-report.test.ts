@@ -10,6 +10,7 @@ function result(overrides: Partial<LoadTestResult> = {}): LoadTestResult {
   return {
     target: { url: 'http://127.0.0.1:8080', path: '/v2/models/test/infer', host: 'test.default.example.com', requestBytes: 200 },
     load: { mode: 'rate', rate: 10, connections: 100, durationSeconds: 3, timeoutSeconds: 30 },
+    startedAt: '2026-12-02T10:00:00.000Z',
     elapsedSeconds: 3.1,
     requests: { sent: 30, completed: 30, ok: 20, failed: 10 },
     throughput: { rps: 9.677, okRps: 6.452 },

@@ -20,8 +20,8 @@ export interface Received {
 
 /** How the server behaves. */
 export interface V2ServerOptions {
-  /** Milliseconds each request takes once it is being worked on. */
-  readonly latencyMs?: number;
+  /** Milliseconds each request takes once it is being worked on, or a function of its number (from 1, in order of arrival). */
+  readonly latencyMs?: number | ((n: number) => number);
   /**
    * The share of requests that fail, 0 to 1, spread evenly and deterministically: request n
    * (counted from 1 in order of arrival) fails when floor(n × rate) > floor((n − 1) × rate).
@@ -81,7 +81,8 @@ export async function startV2Server(respond?: (r: Received) => { status: number;
       const rate = options.errorRate ?? 0;
       const failing = Math.floor(n * rate) > Math.floor((n - 1) * rate);
       await acquire();
-      if (options.latencyMs) await new Promise(resolve => setTimeout(resolve, options.latencyMs));
+      const latency = typeof options.latencyMs === 'function' ? options.latencyMs(n) : options.latencyMs;
+      if (latency) await new Promise(resolve => setTimeout(resolve, latency));
       const model = /^\/v2\/models\/([^/]+)\/infer$/.exec(r.url)?.[1];
       const answer = failing ? { status: options.errorStatus ?? 503, body: JSON.stringify({ error: 'injected failure' }) }
         : respond ? respond(r) : model

@@ -7,6 +7,7 @@ import { randomUUID } from 'crypto';
 import { performance } from 'perf_hooks';
 import { KnativeMetric } from '../contract/knative-metric';
 import { adviseAutoscaling, AutoscalingAdvice, AutoscalingAdviceOptions, SaturationStep, stepProblem } from './advice';
+import { histogramOf, LatencyHistogram } from './histogram';
 import { Http1Answer, Http1Error, Http1Pool } from './http1';
 import { PodCount, PodSamplingOptions, samplePods } from './pod-sampler';
 
@@ -131,6 +132,8 @@ export interface TimelinePoint {
   readonly p90?: number;
   readonly p95?: number;
   readonly p99?: number;
+  /** The successful responses' latencies, mergeable with other runners' (`mergeResults`). */
+  readonly histogram?: LatencyHistogram;
 }
 
 /** A pod count at a moment of the run. */
@@ -151,6 +154,8 @@ export interface LoadTestResult {
     readonly rampUpSeconds?: number;
     readonly timeoutSeconds: number;
   };
+  /** When the run started (this machine's clock, ISO 8601): runners merged are lined up by it. */
+  readonly startedAt: string;
   /** From the first request to the last answer. */
   readonly elapsedSeconds: number;
   readonly requests: {
@@ -166,6 +171,10 @@ export interface LoadTestResult {
   readonly throughput: { readonly rps: number; readonly okRps: number };
   /** Latency of the successful responses; absent when there were none. */
   readonly latencyMs?: LatencySummary;
+  /** The same latencies as a histogram, which merges with other runners' (`mergeResults`). */
+  readonly latencyHistogram?: LatencyHistogram;
+  /** Set on a result merged from several runners (`mergeResults`): how many. */
+  readonly runners?: number;
   /** HTTP status codes of all answers. */
   readonly statusCodes: Record<string, number>;
   /** Failures by kind: `HTTP 503`, `HTTP 200 without "outputs"`, `timeout`, `connection error (ECONNRESET)`. */
@@ -363,6 +372,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const t0 = performance.now();
+  const startedAt = new Date().toISOString();
   const since = (t: number) => t - t0;
 
   const fail = (id: string, kind: string, ms: number, at: number) => {
@@ -541,15 +551,16 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     const figures = sorted.length === 0 ? {} : {
       p50: round3(percentile(sorted, 50)), p90: round3(percentile(sorted, 90)), p95: round3(percentile(sorted, 95)), p99: round3(percentile(sorted, 99)),
     };
-    return { second, sent: b.sent, ok: b.ok, failed: b.failed, ...figures };
+    return { second, sent: b.sent, ok: b.ok, failed: b.failed, ...figures, ...(sorted.length > 0 ? { histogram: histogramOf(sorted) } : {}) };
   });
   return {
     target: { url: origin, path: options.request.path, ...(options.request.host ? { host: options.request.host } : {}), requestBytes: body.length },
     load: { mode, ...(options.rate !== undefined ? { rate: options.rate } : {}), connections, ...(durationSeconds !== undefined ? { durationSeconds } : {}), ...(count !== undefined ? { count } : {}), ...(ramp > 0 ? { rampUpSeconds: ramp } : {}), timeoutSeconds },
+    startedAt,
     elapsedSeconds,
     requests: { sent, completed, ok, failed },
     throughput: { rps: round3(completed / elapsedSeconds), okRps: round3(ok / elapsedSeconds) },
-    ...(okLatencies.length > 0 ? { latencyMs: summarize(okLatencies) } : {}),
+    ...(okLatencies.length > 0 ? { latencyMs: summarize(okLatencies), latencyHistogram: histogramOf(okLatencies) } : {}),
     statusCodes,
     errors,
     failures,
