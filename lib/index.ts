@@ -53,6 +53,7 @@ export * from './gitops/argo-cd-sync-waves';
 // The synth writer and what it derives beside the manifests.
 export * from './output/endpoints';
 export * from './output/jmeter';
+export * from './output/load-test-job';
 export * from './output/load-targets';
 export * from './output/synth';
 

@@ -151,6 +151,7 @@ const CORE: Record<string, [string, string, string]> = {
   'apps/v1/Deployment': ['V1Deployment', 'apps/v1', 'Deployment'],
   'v1/Pod': ['V1Pod', 'v1', 'Pod'],
   'networking.k8s.io/v1/NetworkPolicy': ['V1NetworkPolicy', 'networking.k8s.io/v1', 'NetworkPolicy'],
+  'batch/v1/Job': ['V1Job', 'batch/v1', 'Job'],
 };
 
 // ---- Dispatch ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { MessageDumper } from '../constructs/message-dumper';
 import { jmeterPlan } from './jmeter';
 import { LOAD_TARGETS_FILE } from '../contract/load-targets';
 import { loadTargetsDocument } from './load-targets';
+import { loadTestJobFiles } from './load-test-job';
 import { IConstruct } from 'constructs';
 import { KServeVersion } from '../core/kserve-version';
 import { RULES, Severity } from '../core/rules';
@@ -464,6 +465,8 @@ function writeExtras(app: App, files: Map<Chart, string>, plan: IdentityPlan, op
   // What `cdk8s-kserve loadtest --from <folder>` calls, in a subfolder kubectl apply -f does not read.
   fs.mkdirSync(path.join(outdir, path.dirname(LOAD_TARGETS_FILE)), { recursive: true });
   fs.writeFileSync(path.join(outdir, LOAD_TARGETS_FILE), loadTargetsDocument(placed));
+  // The in-cluster load test, when the app enabled it (LoadTestJob.enable), beside the targets.
+  for (const [file, text] of loadTestJobFiles(app, placed)) fs.writeFileSync(path.join(outdir, file), text);
 }
 
 /** How an output folder differs from what the app writes now. */
