@@ -65,6 +65,6 @@ describe('schema validation', () => {
   });
 
   test('fails when no schema is known for a kind', () => {
-    expect(() => schemaErrors({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' } }, v20)).toThrow(/no schema known for batch\/v1\/Job/);
+    expect(() => schemaErrors({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'j' } }, v20)).toThrow(/no schema known for batch\/v1\/CronJob/);
   });
 });

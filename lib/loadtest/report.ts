@@ -238,6 +238,7 @@ function summaryTables(r: LoadTestResult): string[] {
       ['Host header', r.target.host ?? '(from the URL)'],
       ['request', `${r.target.requestBytes} bytes`],
       ['load', `${load}, for ${bounds}${l.rampUpSeconds ? `, reached over ${l.rampUpSeconds} s` : ''}; timeout ${l.timeoutSeconds} s`],
+      ...(r.runners ? [['runners', `${r.runners}, side by side, merged: counts added, percentiles from their latency histograms added together`]] : []),
       ['elapsed', `${fmt(r.elapsedSeconds, 2)} s`],
       ['requests', `${r.requests.sent} sent, ${r.requests.completed} answered, ${r.requests.ok} ok, ${r.requests.failed} failed`],
       ['throughput', `${fmt(r.throughput.rps)} answers per second, ${fmt(r.throughput.okRps)} ok per second`],
