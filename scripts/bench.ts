@@ -117,7 +117,10 @@ if (process.argv[2] === '--runner-child') {
       clientLimited: r.clientLimited, waited: r.waitedForConnection, lagP50: r.sendLagMs?.p50, lagP99: r.sendLagMs?.p99,
     }));
   } else {
-    const autocannon = require('autocannon');
+    // Not bundled: scripts/ts-run.js bundles this file for the fleet figures, and autocannon's
+    // entry is a script (a shebang on its second line) that esbuild cannot parse.
+    const name = 'autocannon';
+    const autocannon = require(name);
     const load = mode === 'rate' ? { overallRate: Number(value), connections: 100 } : { connections: Number(value) };
     autocannon({ url: `${url}${BENCH_PATH}`, method: 'POST', body: BENCH_BODY, headers: { 'content-type': 'application/json' }, duration: Number(seconds), ...load }, (error: Error | null, r: any) => {
       if (error) throw error;
