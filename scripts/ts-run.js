@@ -210,18 +210,29 @@ function prune() {
   }
 }
 
-/** Runs `entry` as the main module (`require.main === module`), with its arguments after argv[1], as under `node <file>`. */
-async function runMain(entry) {
+/**
+ * Runs the bundle of `entry` (cached, or built now) as a module, registered in Node's module
+ * cache under the entry's path; `asMain` makes it the main module, as under `node <file>`.
+ */
+async function runBundle(entry, asMain) {
   const base = path.join(BUNDLES, hash(versionOf(), entry));
   const { code, file } = cachedBundle(entry, base) ?? await freshBundle(entry, base);
-  const main = new Module(entry, null);
-  main.filename = entry;
-  main.paths = Module._nodeModulePaths(path.dirname(entry));
-  main.id = '.';
-  Module._cache[entry] = main;
-  process.mainModule = main;
-  execute(main, compiled(entry, code, file));
-  main.loaded = true;
+  const module = new Module(entry, null);
+  module.filename = entry;
+  module.paths = Module._nodeModulePaths(path.dirname(entry));
+  if (asMain) {
+    module.id = '.';
+    process.mainModule = module;
+  }
+  Module._cache[entry] = module;
+  execute(module, compiled(entry, code, file));
+  module.loaded = true;
+  return module.exports;
+}
+
+/** Runs `entry` as the main module (`require.main === module`), with its arguments after argv[1], as under `node <file>`. */
+async function runMain(entry) {
+  await runBundle(entry, true);
 }
 
 /**
@@ -229,16 +240,8 @@ async function runMain(entry) {
  * what bin/cdk8s-kserve.js loads in a checkout, so that each CLI run loads one file instead of
  * resolving and compiling every module of lib/ (about a third of a short run's CPU).
  */
-async function loadBundled(entry) {
-  const base = path.join(BUNDLES, hash(versionOf(), entry));
-  const { code, file } = cachedBundle(entry, base) ?? await freshBundle(entry, base);
-  const loaded = new Module(entry, null);
-  loaded.filename = entry;
-  loaded.paths = Module._nodeModulePaths(path.dirname(entry));
-  Module._cache[entry] = loaded;
-  execute(loaded, compiled(entry, code, file));
-  loaded.loaded = true;
-  return loaded.exports;
+function loadBundled(entry) {
+  return runBundle(entry, false);
 }
 
 module.exports = { loadBundled };
