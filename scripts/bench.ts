@@ -208,23 +208,22 @@ async function loadRunner(): Promise<void> {
   const trivial = await benchServer(0);
   try {
     console.log(`load runner vs autocannon against a trivial v2 server in another process on 127.0.0.1 (medians of ${ROUNDS} alternating pairs of 4 s runs):`);
-    for (const connections of [1, 32]) {
-      const ours: any[] = [];
-      const theirs: any[] = [];
+    /** ROUNDS alternating pairs of 4 s runs, ours then autocannon's. */
+    const pairs = async (mode: 'rate' | 'concurrency', value: number) => {
+      const [ours, theirs]: any[][] = [[], []];
       for (let i = 0; i < ROUNDS; i++) {
-        ours.push(await runnerRun('ours', trivial.url, 'concurrency', connections, 4));
-        theirs.push(await runnerRun('autocannon', trivial.url, 'concurrency', connections, 4));
+        ours.push(await runnerRun('ours', trivial.url, mode, value, 4));
+        theirs.push(await runnerRun('autocannon', trivial.url, mode, value, 4));
       }
+      return { ours, theirs };
+    };
+    for (const connections of [1, 32]) {
+      const { ours, theirs } = await pairs('concurrency', connections);
       const [o, t] = [medianRun(ours, 'rps'), medianRun(theirs, 'rps')];
       console.log(`  closed loop, ${String(connections).padStart(2)} connection${connections === 1 ? ' ' : 's'}: ours ${o.run.rps.toFixed(0)} rps (${o.range}; p50 ${o.run.p50.toFixed(2)} ms, peak ${o.run.peakMiB.toFixed(0)} MiB), autocannon ${t.run.rps.toFixed(0)} rps (${t.range}): ${(o.run.rps / t.run.rps).toFixed(2)}x (goal at least 0.9x)`);
     }
     for (const rate of [1000, 3000]) {
-      const ours: any[] = [];
-      const theirs: any[] = [];
-      for (let i = 0; i < ROUNDS; i++) {
-        ours.push(await runnerRun('ours', trivial.url, 'rate', rate, 4));
-        theirs.push(await runnerRun('autocannon', trivial.url, 'rate', rate, 4));
-      }
+      const { ours, theirs } = await pairs('rate', rate);
       const perRequest = (runs: any[]) => medianRun(runs.map(r => ({ ...r, usPerRequest: (r.cpuMs * 1000) / r.requests })), 'usPerRequest');
       const [o, t] = [perRequest(ours), perRequest(theirs)];
       const limited = ours.filter(r => r.clientLimited).length;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: the static checks side by side (each is one process on one core: tsc, eslint, the
-// CRDs are there, npm run check:dist's two checks), then Jest with the arguments given
+// `npm test`: the static checks side by side (tsc, and package.json's lint, check:crds and
+// check:dist scripts, each one process on one core), then Jest with the arguments given
 // (`npm test -- <jest args>`). A failed check prints its output and stops before Jest; the
 // checks' outputs are printed whole, one after another, in this order.
 'use strict';
@@ -8,20 +8,21 @@ const { spawn } = require('child_process');
 const path = require('path');
 
 const ROOT = path.join(__dirname, '..');
-const bin = name => path.join(ROOT, 'node_modules', '.bin', name);
+const { scripts } = require(path.join(ROOT, 'package.json'));
 
-/** The checks that run before Jest: [what npm's scripts call it, command, arguments]. */
+/**
+ * The checks that run before Jest: [name, shell command]. The scripts run as npm runs them (a
+ * shell with node_modules/.bin on the PATH) without npm's own start-up.
+ */
 const CHECKS = [
-  ['tsc', bin('tsc'), ['-p', '.', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/cdk8s-kserve-tsc/tsbuildinfo']],
-  ['lint', bin('eslint'), ['--cache', '--cache-location', 'node_modules/.cache/cdk8s-kserve-eslint/', '.']],
-  ['check:crds', process.execPath, ['--import', 'tsx', 'scripts/check-crds.ts']],
-  ['check:dist', process.execPath, ['scripts/ts-run.js', 'apps/main.ts', '--check']],
-  ['check:dist (examples)', process.execPath, ['bin/cdk8s-kserve.js', 'synth', 'examples/fleet/fleet.yaml', '--out', 'examples/fleet/dist', '--check']],
+  ['tsc', 'tsc -p . --incremental --tsBuildInfoFile node_modules/.cache/cdk8s-kserve-tsc/tsbuildinfo'],
+  ...['lint', 'check:crds', 'check:dist'].map(name => [name, scripts[name]]),
 ];
 
-function run([name, command, args]) {
+function run([name, command]) {
   return new Promise(resolve => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+    const child = spawn('sh', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', d => { output += d; });
     child.stderr.on('data', d => { output += d; });
@@ -38,7 +39,7 @@ async function main() {
     process.stderr.write(`npm test: ${failed.map(r => r.name).join(', ')} failed; Jest did not run\n`);
     return 1;
   }
-  const jest = spawn(bin('jest'), process.argv.slice(2), { cwd: ROOT, stdio: 'inherit' });
+  const jest = spawn(path.join(ROOT, 'node_modules', '.bin', 'jest'), process.argv.slice(2), { cwd: ROOT, stdio: 'inherit' });
   return new Promise(resolve => jest.on('close', code => resolve(code ?? 1)));
 }
 

@@ -81,10 +81,6 @@ class Connection {
     this.timer.unref();
   }
 
-  public get busy(): boolean {
-    return this.exchange !== undefined;
-  }
-
   public start(exchange: Exchange): void {
     this.exchange = exchange;
     this.inHead = true;

@@ -227,12 +227,6 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-/** p50, p99 and max of the send lags, milliseconds to the microsecond. */
-function lagSummary(lags: number[]): { p50: number; p99: number; max: number } {
-  const sorted = Float64Array.from(lags).sort();
-  return { p50: round3(percentile(sorted, 50)), p99: round3(percentile(sorted, 99)), max: round3(sorted[sorted.length - 1]) };
-}
-
 /** Latency figures of some values, milliseconds to the microsecond. */
 export function summarize(values: number[]): LatencySummary | undefined {
   if (values.length === 0) return undefined;
@@ -553,6 +547,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     };
     return { second, sent: b.sent, ok: b.ok, failed: b.failed, ...figures, ...(sorted.length > 0 ? { histogram: histogramOf(sorted) } : {}) };
   });
+  const lag = summarize(sendLags);
   return {
     target: { url: origin, path: options.request.path, ...(options.request.host ? { host: options.request.host } : {}), requestBytes: body.length },
     load: { mode, ...(options.rate !== undefined ? { rate: options.rate } : {}), connections, ...(durationSeconds !== undefined ? { durationSeconds } : {}), ...(count !== undefined ? { count } : {}), ...(ramp > 0 ? { rampUpSeconds: ramp } : {}), timeoutSeconds },
@@ -567,7 +562,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     // The runner fell behind: more than 1 % of the requests with a free connection left late (and at least 3).
     clientLimited: late >= 3 && late > sendLags.length / 100,
     waitedForConnection,
-    ...(sendLags.length > 0 ? { sendLagMs: lagSummary(sendLags) } : {}),
+    ...(lag ? { sendLagMs: { p50: lag.p50, p99: lag.p99, max: lag.max } } : {}),
     ...(aborted ? { aborted } : {}),
     ...(interrupted ? { interrupted } : {}),
     timeline,
